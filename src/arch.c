@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The 34 targets of QEMU's scripts/qemu-binfmt-conf.sh, with their ELF
+ * identity.  elf.c turns each row into a binfmt_misc magic and mask:
+ *
+ *   bytes  0..6   \x7fELF, EI_CLASS, EI_DATA, EI_VERSION: exact
+ *   byte   7      EI_OSABI: any.  Linux's own ELF loader ignores it, so an
+ *                 emulated program is accepted exactly when a native one
+ *                 would be (QEMU's choice; Debian's bookworm files accept only
+ *                 0..3 for ppc*, s390x, sh4*, sparc* and loongarch64, which
+ *                 rejects nothing a Linux toolchain emits).
+ *   byte   8      EI_ABIVERSION: & abiversion_mask (0 unless noted)
+ *   bytes  9..15  padding: exact zero
+ *   bytes 16..17  e_type: ET_EXEC or ET_DYN (low byte masked with 0xfe)
+ *   bytes 18..19  e_machine, in the target's byte order: exact
+ *   bytes 36..39  32-bit MIPS only: EF_MIPS_ABI2 of e_flags (o32 vs n32)
+ *
+ * Debian bookworm's /usr/lib/binfmt.d/qemu-*.conf agree with this for every
+ * target they cover except the OSABI note above and ppc64le, where Debian
+ * ignores the high byte of e_machine (always 0 for EM_PPC64); the system tests
+ * check the agreement on real and synthetic headers.
+ *
+ * aliases: names people type.  Debian architectures (arm64, armhf, ppc64el),
+ * uname -m values (armv7l, i686), Docker Hub prefixes (arm64v8, arm32v7) and
+ * OCI platforms (linux/arm/v7).
+ *
+ * native_on: other host targets whose kernels run this target without an
+ * emulator (32-bit compat modes).  host.c still asks the kernel whether the
+ * compat mode is available (arm64 CPUs without AArch32 exist).  riscv32 is
+ * not native on riscv64: few CPUs and kernels enable it (QEMU commit
+ * "binfmt: Add --ignore-family option" makes the same point).
+ */
+#include "arch.h"
+
+#include <elf.h>
+#include <string.h>
+
+#include "util.h"
+
+#define LE ELFDATA2LSB
+#define BE ELFDATA2MSB
+#define C32 ELFCLASS32
+#define C64 ELFCLASS64
+
+const struct qus_target qus_targets[QUS_NTARGETS] = {
+	{ .name = "i386", .family = "i386", .emulator = "i386",
+	  .aliases = "i686 i586 x86 386 linux/386",
+	  .native_on = "x86_64 i486",
+	  .elf_class = C32, .elf_data = LE, .machine = 3 /* EM_386 */, .abiversion_mask = 0xff },
+	{ .name = "i486", .family = "i386", .emulator = "i386" /* no qemu-i486 exists */,
+	  .aliases = "",
+	  .native_on = "x86_64 i386",
+	  .elf_class = C32, .elf_data = LE, .machine = 6 /* EM_486 */, .abiversion_mask = 0xff },
+	{ .name = "alpha", .family = "alpha", .emulator = "alpha",
+	  .aliases = "linux/alpha",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = LE, .machine = 0x9026 /* EM_ALPHA (Linux) */,
+	  .abiversion_mask = 0xff },
+	{ .name = "arm", .family = "arm", .emulator = "arm",
+	  .aliases = "armhf armel armv5tel armv6l armv7l armv8l arm32v5 arm32v6 arm32v7 "
+		     "linux/arm linux/arm/v5 linux/arm/v6 linux/arm/v7",
+	  .native_on = "aarch64",
+	  .elf_class = C32, .elf_data = LE, .machine = 40 /* EM_ARM */, .abiversion_mask = 0xff },
+	{ .name = "armeb", .family = "armeb", .emulator = "armeb",
+	  .aliases = "armv5teb armv6b armv7b",
+	  .native_on = "aarch64_be",
+	  .elf_class = C32, .elf_data = BE, .machine = 40 /* EM_ARM */, .abiversion_mask = 0xff },
+	{ .name = "sparc", .family = "sparc", .emulator = "sparc",
+	  .aliases = "sparc32",
+	  .native_on = "sparc64 sparc32plus",
+	  .elf_class = C32, .elf_data = BE, .machine = 2 /* EM_SPARC */, .abiversion_mask = 0xff },
+	{ .name = "sparc32plus", .family = "sparc", .emulator = "sparc32plus",
+	  .aliases = "sparcv8plus",
+	  .native_on = "sparc64",
+	  .elf_class = C32, .elf_data = BE, .machine = 18 /* EM_SPARC32PLUS */,
+	  .abiversion_mask = 0xff },
+	{ .name = "sparc64", .family = "sparc", .emulator = "sparc64",
+	  .aliases = "sparcv9 linux/sparc64",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = BE, .machine = 43 /* EM_SPARCV9 */, .abiversion_mask = 0xff },
+	{ .name = "ppc", .family = "ppc", .emulator = "ppc",
+	  .aliases = "powerpc ppc32 linux/ppc",
+	  .native_on = "ppc64",
+	  .elf_class = C32, .elf_data = BE, .machine = 20 /* EM_PPC */, .abiversion_mask = 0xff },
+	{ .name = "ppc64", .family = "ppc", .emulator = "ppc64",
+	  .aliases = "powerpc64 ppc64be linux/ppc64",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = BE, .machine = 21 /* EM_PPC64 */, .abiversion_mask = 0xff },
+	{ .name = "ppc64le", .family = "ppcle", .emulator = "ppc64le",
+	  .aliases = "ppc64el powerpc64le linux/ppc64le",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = LE, .machine = 21 /* EM_PPC64 */, .abiversion_mask = 0xff },
+	{ .name = "m68k", .family = "m68k", .emulator = "m68k",
+	  .aliases = "linux/m68k",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = BE, .machine = 4 /* EM_68K */, .abiversion_mask = 0xff },
+	/*
+	 * EI_ABIVERSION is 1 in non-PIC MIPS executables that use PLTs and
+	 * copy relocations (binutils), so the MIPS entries accept 0 and 1.
+	 */
+	{ .name = "mips", .family = "mips", .emulator = "mips",
+	  .aliases = "linux/mips",
+	  .native_on = "mips64",
+	  .elf_class = C32, .elf_data = BE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe,
+	  .mips_abi = QUS_MIPS_ABI_O32 },
+	{ .name = "mipsel", .family = "mips", .emulator = "mipsel",
+	  .aliases = "mipsle linux/mipsle",
+	  .native_on = "mips64el",
+	  .elf_class = C32, .elf_data = LE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe,
+	  .mips_abi = QUS_MIPS_ABI_O32 },
+	{ .name = "mipsn32", .family = "mips", .emulator = "mipsn32",
+	  .aliases = "",
+	  .native_on = "mips64",
+	  .elf_class = C32, .elf_data = BE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe,
+	  .mips_abi = QUS_MIPS_ABI_N32 },
+	{ .name = "mipsn32el", .family = "mips", .emulator = "mipsn32el",
+	  .aliases = "",
+	  .native_on = "mips64el",
+	  .elf_class = C32, .elf_data = LE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe,
+	  .mips_abi = QUS_MIPS_ABI_N32 },
+	{ .name = "mips64", .family = "mips", .emulator = "mips64",
+	  .aliases = "linux/mips64",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = BE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe },
+	{ .name = "mips64el", .family = "mips", .emulator = "mips64el",
+	  .aliases = "mips64le linux/mips64le",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = LE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe },
+	{ .name = "sh4", .family = "sh4", .emulator = "sh4",
+	  .aliases = "sh4a sh",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = LE, .machine = 42 /* EM_SH */, .abiversion_mask = 0xff },
+	{ .name = "sh4eb", .family = "sh4", .emulator = "sh4eb",
+	  .aliases = "sh4aeb sheb",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = BE, .machine = 42 /* EM_SH */, .abiversion_mask = 0xff },
+	{ .name = "s390x", .family = "s390x", .emulator = "s390x",
+	  .aliases = "linux/s390x",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = BE, .machine = 22 /* EM_S390 */, .abiversion_mask = 0xff },
+	{ .name = "aarch64", .family = "arm", .emulator = "aarch64",
+	  .aliases = "arm64 arm64v8 linux/arm64 linux/arm64/v8",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = LE, .machine = 183 /* EM_AARCH64 */,
+	  .abiversion_mask = 0xff },
+	{ .name = "aarch64_be", .family = "armeb", .emulator = "aarch64_be",
+	  .aliases = "arm64be arm64_be",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = BE, .machine = 183 /* EM_AARCH64 */,
+	  .abiversion_mask = 0xff },
+	{ .name = "hppa", .family = "hppa", .emulator = "hppa",
+	  .aliases = "parisc parisc32",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = BE, .machine = 15 /* EM_PARISC */, .abiversion_mask = 0xff },
+	{ .name = "riscv32", .family = "riscv", .emulator = "riscv32",
+	  .aliases = "linux/riscv32",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = LE, .machine = 243 /* EM_RISCV */, .abiversion_mask = 0xff },
+	{ .name = "riscv64", .family = "riscv", .emulator = "riscv64",
+	  .aliases = "linux/riscv64",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = LE, .machine = 243 /* EM_RISCV */, .abiversion_mask = 0xff },
+	{ .name = "xtensa", .family = "xtensa", .emulator = "xtensa",
+	  .aliases = "",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = LE, .machine = 94 /* EM_XTENSA */, .abiversion_mask = 0xff },
+	{ .name = "xtensaeb", .family = "xtensaeb", .emulator = "xtensaeb",
+	  .aliases = "",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = BE, .machine = 94 /* EM_XTENSA */, .abiversion_mask = 0xff },
+	/*
+	 * MicroBlaze: QEMU's script and Debian match the pre-standard e_machine
+	 * 0xbaab.  (QEMU's own microblaze magic writes e_type in little-endian
+	 * order; Debian's file corrects it, and so does the derivation here.)
+	 */
+	{ .name = "microblaze", .family = "microblaze", .emulator = "microblaze",
+	  .aliases = "",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = BE, .machine = 0xbaab /* EM_MICROBLAZE_OLD */,
+	  .abiversion_mask = 0xff },
+	{ .name = "microblazeel", .family = "microblazeel", .emulator = "microblazeel",
+	  .aliases = "",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = LE, .machine = 0xbaab /* EM_MICROBLAZE_OLD */,
+	  .abiversion_mask = 0xff },
+	{ .name = "or1k", .family = "or1k", .emulator = "or1k",
+	  .aliases = "openrisc",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = BE, .machine = 92 /* EM_OPENRISC */,
+	  .abiversion_mask = 0xff },
+	{ .name = "x86_64", .family = "i386", .emulator = "x86_64",
+	  .aliases = "amd64 x86-64 x64 linux/amd64",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = LE, .machine = 62 /* EM_X86_64 */, .abiversion_mask = 0xff },
+	{ .name = "hexagon", .family = "hexagon", .emulator = "hexagon",
+	  .aliases = "",
+	  .native_on = "",
+	  .elf_class = C32, .elf_data = LE, .machine = 164 /* EM_QDSP6 */, .abiversion_mask = 0xff },
+	/* QEMU accepts any EI_ABIVERSION for LoongArch; so do we. */
+	{ .name = "loongarch64", .family = "loongarch", .emulator = "loongarch64",
+	  .aliases = "loong64 linux/loong64",
+	  .native_on = "",
+	  .elf_class = C64, .elf_data = LE, .machine = 258 /* EM_LOONGARCH */,
+	  .abiversion_mask = 0x00 },
+};
+
+bool arch_word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (n == 0)
+		return false;
+	while (*list) {
+		size_t len = strcspn(list, " ");
+
+		if (len == n) {
+			char w[64];
+
+			if (len < sizeof(w)) {
+				memcpy(w, list, len);
+				w[len] = '\0';
+				if (!ascii_strcasecmp(w, word))
+					return true;
+			}
+		}
+		list += len;
+		list += strspn(list, " ");
+	}
+	return false;
+}
+
+const struct qus_target *arch_find(const char *name)
+{
+	for (size_t i = 0; i < QUS_NTARGETS; i++)
+		if (!ascii_strcasecmp(qus_targets[i].name, name))
+			return &qus_targets[i];
+	for (size_t i = 0; i < QUS_NTARGETS; i++)
+		if (arch_word_in(qus_targets[i].aliases, name))
+			return &qus_targets[i];
+	return NULL;
+}
+
+size_t arch_index(const struct qus_target *t)
+{
+	return (size_t)(t - qus_targets);
+}
+
+const struct qus_target *arch_with_byte_order(const struct qus_target *t, uint8_t elf_data)
+{
+	if (t->elf_data == elf_data)
+		return t;
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		const struct qus_target *o = &qus_targets[i];
+
+		if (o->elf_class == t->elf_class && o->machine == t->machine &&
+		    o->mips_abi == t->mips_abi && o->elf_data == elf_data)
+			return o;
+	}
+	return NULL;
+}

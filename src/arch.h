@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The table of QEMU user-mode targets.  It is the only place in qus that
+ * names an architecture: every command (register, status, detect, export,
+ * targets) reads it, and the binfmt_misc magic/mask of each entry is derived
+ * from its ELF fields (see elf.c).
+ */
+#ifndef QUS_ARCH_H
+#define QUS_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* QEMU's registration script knows 34 targets; the table has exactly those. */
+#define QUS_NTARGETS 34
+
+/* How an entry treats EF_MIPS_ABI2 (0x20 in e_flags), which tells n32 from o32. */
+enum qus_mips_abi {
+	QUS_MIPS_ABI_NONE = 0, /* not a 32-bit MIPS target: e_flags ignored */
+	QUS_MIPS_ABI_O32,      /* EF_MIPS_ABI2 must be clear */
+	QUS_MIPS_ABI_N32,      /* EF_MIPS_ABI2 must be set */
+};
+
+struct qus_target {
+	const char *name;      /* QEMU's target name; the entry is named "qemu-<name>" */
+	const char *family;    /* QEMU's family (REFERENCE.md section 2) */
+	const char *emulator;  /* emulator file stem: qemu-<emulator><suffix> */
+	const char *aliases;   /* space-separated: Debian, uname -m, OCI platform names */
+	const char *native_on; /* other host targets whose kernels run this natively */
+	uint8_t elf_class;     /* ELFCLASS32 or ELFCLASS64 */
+	uint8_t elf_data;      /* ELFDATA2LSB or ELFDATA2MSB */
+	uint16_t machine;      /* e_machine */
+	uint8_t abiversion_mask; /* mask applied to EI_ABIVERSION */
+	uint8_t mips_abi;      /* enum qus_mips_abi */
+};
+
+extern const struct qus_target qus_targets[QUS_NTARGETS];
+
+/* Look a target up by its name or any alias, ignoring ASCII case. NULL if unknown. */
+const struct qus_target *arch_find(const char *name);
+
+/* Position of @t in the table, for per-target arrays. */
+size_t arch_index(const struct qus_target *t);
+
+/* True if @word is one of the space-separated words of @list. */
+bool arch_word_in(const char *list, const char *word);
+
+/*
+ * The target with the same ELF class, machine and MIPS ABI as @t but byte
+ * order @elf_data, or NULL.  Used where a name does not tell the byte order
+ * (uname -m says "mips64" on both big- and little-endian MIPS).
+ */
+const struct qus_target *arch_with_byte_order(const struct qus_target *t, uint8_t elf_data);
+
+#endif

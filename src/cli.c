@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "binfmt.h"
+#include "entry.h"
+#include "paths.h"
+#include "util.h"
+
+static void vmessage(int err, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("qus: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err < 0 ? -err : err));
+	fputc('\n', stderr);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(0, fmt, ap);
+	va_end(ap);
+}
+
+void warn_err(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(err, fmt, ap);
+	va_end(ap);
+}
+
+void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void die_errno(int status, const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(err, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(0, fmt, ap);
+	va_end(ap);
+	fputs("Try 'qus --help' for more information.\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+void common_option(struct qus_ctx *ctx, int c, const char *cmd, const char *usage)
+{
+	switch (c) {
+	case OPT_BINFMT_DIR:
+		ctx->binfmt_dir = optarg;
+		return;
+	case 'h':
+		fputs(usage, stdout);
+		exit(EXIT_OK);
+	case '?':
+		/* getopt_long already said which option it does not know. */
+		fprintf(stderr, "Try 'qus %s --help' for more information.\n", cmd);
+		exit(EXIT_USAGE);
+	default:
+		return;
+	}
+}
+
+const char *binfmt_hint(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case EACCES:
+	case EPERM:
+		return " (run as root; in a container, start it with --privileged)";
+	case EROFS:
+		return " (binfmt_misc is read-only here; in a container, start it with --privileged)";
+	case ENODEV:
+		return " (this kernel has no binfmt_misc; load it with 'modprobe binfmt_misc')";
+	default:
+		return "";
+	}
+}
+
+int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
+{
+	const char *dir = ctx->binfmt_dir;
+	int fd, r;
+
+	fd = binfmt_open(dir);
+	if (fd < 0) {
+		if (fd == -ENOENT)
+			warn("%s does not exist (the kernel has no binfmt_misc; load it with "
+			     "'modprobe binfmt_misc', or give the mount point with --binfmt-dir)",
+			     dir);
+		else
+			warn_err(fd, "cannot open %s", dir);
+		return -1;
+	}
+	r = binfmt_is_mounted(fd);
+	if (r == 1)
+		return fd;
+	if (r < 0) {
+		warn_err(r, "cannot examine %s", dir);
+		close(fd);
+		return -1;
+	}
+	if (access == BINFMT_READ) {
+		close(fd);
+		return -ENODEV;
+	}
+	/* Mount only on an empty directory: never hide files under a mount. */
+	r = binfmt_dir_is_empty(fd);
+	close(fd);
+	if (r <= 0) {
+		if (r < 0)
+			warn_err(r, "cannot read %s", dir);
+		else
+			warn("%s is not a binfmt_misc mount and is not empty; refusing to mount "
+			     "over it (give the mount point with --binfmt-dir)",
+			     dir);
+		return -1;
+	}
+	r = binfmt_mount(dir);
+	if (r < 0) {
+		warn_err(r, "cannot mount binfmt_misc on %s%s", dir, binfmt_hint(r));
+		return -1;
+	}
+	warn("binfmt_misc was not mounted; mounted it on %s", dir);
+	fd = binfmt_open(dir);
+	if (fd < 0) {
+		warn_err(fd, "cannot open %s", dir);
+		return -1;
+	}
+	return fd;
+}
+
+void parse_targets_or_die(char *const *names, int count, struct target_set *set)
+{
+	const char *bad = NULL;
+
+	if (targets_parse(names, count, set, &bad) < 0)
+		die_usage("unknown target '%s' (run 'qus targets' for names and aliases)", bad);
+}
+
+void override_host_or_die(struct qus_ctx *ctx, const char *name)
+{
+	const struct qus_target *t = arch_find(name);
+
+	if (!t)
+		die_usage("--host: unknown target '%s' (run 'qus targets' for names and aliases)",
+			  name);
+	host_override(&ctx->host, t);
+}
+
+void entry_opts_init(struct entry_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->qemu_dir = QEMU_DEFAULT_DIR;
+	o->qemu_suffix = QEMU_DEFAULT_SUFFIX;
+}
+
+/* --persistent, --persistent=yes and --persistent=no */
+static void set_or_clear(struct entry_opts *o, unsigned flag, const char *name, const char *arg)
+{
+	bool on = true;
+
+	if (arg && parse_yes_no(arg, &on) < 0)
+		die_usage("--%s expects yes or no, not '%s'", name, arg);
+	if (on) {
+		o->set |= flag;
+		o->clear &= ~flag;
+	} else {
+		o->clear |= flag;
+		o->set &= ~flag;
+	}
+}
+
+bool entry_option(struct qus_ctx *ctx, struct entry_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_QEMU_PATH:
+		o->qemu_dir = arg;
+		return true;
+	case OPT_QEMU_SUFFIX:
+		o->qemu_suffix = arg;
+		return true;
+	case OPT_FLAGS:
+		if (flags_parse(arg, &o->exact_flags) < 0)
+			die_usage("--flags: '%s' is not a set of binfmt_misc flags (P, O, C, F)",
+				  arg);
+		o->exact = true;
+		return true;
+	case OPT_PERSISTENT:
+	case OPT_NO_PERSISTENT:
+		set_or_clear(o, QUS_FLAG_F, "persistent", c == OPT_PERSISTENT ? arg : "no");
+		return true;
+	case OPT_PRESERVE:
+	case OPT_NO_PRESERVE:
+		set_or_clear(o, QUS_FLAG_P, "preserve-argv0", c == OPT_PRESERVE ? arg : "no");
+		return true;
+	case OPT_OPEN_BINARY:
+	case OPT_NO_OPEN_BINARY:
+		set_or_clear(o, QUS_FLAG_O, "open-binary", c == OPT_OPEN_BINARY ? arg : "no");
+		return true;
+	case OPT_CREDENTIAL:
+	case OPT_NO_CREDENTIAL:
+		set_or_clear(o, QUS_FLAG_C, "credential", c == OPT_CREDENTIAL ? arg : "no");
+		return true;
+	case OPT_INCLUDE_NATIVE:
+		o->include_native = true;
+		return true;
+	case OPT_HOST:
+		override_host_or_die(ctx, arg);
+		return true;
+	default:
+		return false;
+	}
+}
+
+unsigned entry_opts_flags(const struct qus_ctx *ctx, const struct entry_opts *o)
+{
+	unsigned f;
+
+	if (o->exact)
+		return flags_normalize(o->exact_flags);
+	f = (plan_default_flags(&ctx->host) | o->set) & ~o->clear;
+	/* --no-open-binary with --credential: the kernel sets O for C anyway. */
+	return flags_normalize(f);
+}

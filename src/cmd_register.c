@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/* qus register: every foreign target, or the ones named, safely and idempotently. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "binfmt.h"
+#include "cli.h"
+#include "guard.h"
+#include "util.h"
+
+const char usage_register[] =
+	"Usage: qus register [OPTIONS] [TARGET...]\n"
+	"\n"
+	"Register QEMU emulators with binfmt_misc: every target this host does not run\n"
+	"natively, or the TARGETs named (names or aliases: arm64, armhf, linux/arm/v7).\n"
+	"An identical entry is left alone, a different one is replaced.\n"
+	"\n"
+	"Options:\n"
+	"  --qemu-path DIR          where the emulators are (default /usr/bin)\n"
+	"  --qemu-suffix SUFFIX     emulator name suffix (default -static)\n"
+	"  --persistent[=yes|no]    flag F: open the emulator now, so it works inside\n"
+	"                           containers and chroots (default: yes, Linux >= 4.8)\n"
+	"  --no-persistent          the same as --persistent=no\n"
+	"  --preserve-argv0[=yes|no]\n"
+	"                           flag P: keep the program's argv[0] (default: yes,\n"
+	"                           Linux >= 5.12 and an emulator that reads AT_FLAGS)\n"
+	"  --no-preserve-argv0\n"
+	"  --open-binary[=yes|no]   flag O: hand the program to the emulator as an open\n"
+	"                           file (default: yes)\n"
+	"  --no-open-binary\n"
+	"  --credential[=yes|no]    flag C: setuid programs run with their privileges;\n"
+	"                           a security decision (default: no; the emulator must\n"
+	"                           be root's and writable by no one else)\n"
+	"  --no-credential\n"
+	"  --flags LETTERS          exactly these flags (e.g. F, POCF, or '' for none)\n"
+	"  --include-native         also register targets this host runs natively\n"
+	"                           (e.g. i386 on x86_64); never the host's own\n"
+	"  --host TARGET            decide what is native as if the host were TARGET\n"
+	"  --replace                register identical entries anew (an F entry then\n"
+	"                           opens the emulator file again, e.g. after an upgrade)\n"
+	"  -n, --dry-run            print the register strings; write nothing\n"
+	"  -q, --quiet              print only errors and the summary of failures\n"
+	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status: 0 all registered, 1 a target failed (the others are still\n"
+	"processed), 2 usage error.\n";
+
+struct reg_tally {
+	unsigned added, replaced, unchanged, enabled, failed, missing;
+	char skipped[QUS_NTARGETS * 16];
+};
+
+static void print_result(const struct reg_request *req, const struct binfmt_entry *e,
+			 const char *what)
+{
+	char flags[5];
+
+	if (req->quiet)
+		return;
+	flags_format(e->flags, flags);
+	printf("%s: %s %s (flags: %s)\n", e->name, what, e->interpreter, flags[0] ? flags : "none");
+}
+
+static void refuse_guard(enum guard_verdict v, const struct binfmt_entry *e, const char *what)
+{
+	switch (v) {
+	case GUARD_MATCHES_INTERPRETER:
+		warn("%s: refused: its magic matches the interpreter %s itself; the kernel would "
+		     "hand the emulator to itself until exec fails with 'Too many levels of "
+		     "symbolic links'",
+		     e->name, what);
+		break;
+	case GUARD_MATCHES_NATIVE_FILE:
+		warn("%s: refused: its magic matches %s, a native program of this host; "
+		     "registering it would make every program on the machine fail with 'Too "
+		     "many levels of symbolic links'",
+		     e->name, what);
+		break;
+	case GUARD_MATCHES_HOST_ARCH:
+		warn("%s: refused: its magic matches every %s program, the host's own "
+		     "architecture; registering it would send every native program to the "
+		     "emulator",
+		     e->name, what);
+		break;
+	case GUARD_OK:
+		break;
+	}
+}
+
+/*
+ * Checks that need no kernel: returns 0 if @e may be registered, -1 after
+ * printing why not.  Counts interpreters that are missing but not needed now.
+ */
+static int check_entry(struct qus_ctx *ctx, const struct binfmt_entry *e, struct reg_tally *t)
+{
+	enum entry_problem p = entry_validate(e);
+	enum guard_verdict v;
+	char what[4096];
+	struct stat st;
+
+	if (p != ENTRY_OK) {
+		warn("%s: cannot register: %s", e->name, entry_problem_str(p));
+		return -1;
+	}
+	if (stat(e->interpreter, &st) < 0) {
+		/*
+		 * Without F the kernel opens the interpreter at each exec, in the
+		 * exec'ing process's mount namespace: the register image registers
+		 * emulators that exist only in the containers that run later.
+		 */
+		if (!(e->flags & QUS_FLAG_F)) {
+			t->missing++;
+		} else {
+			warn("%s: interpreter %s does not exist (install qemu-user-static, or "
+			     "point --qemu-path at the emulators)",
+			     e->name, e->interpreter);
+			return -1;
+		}
+	} else if (!S_ISREG(st.st_mode) || access(e->interpreter, X_OK) < 0) {
+		warn("%s: interpreter %s is not an executable file", e->name, e->interpreter);
+		return -1;
+	}
+	v = guard_entry(e, &ctx->host, what, sizeof(what));
+	if (v != GUARD_OK) {
+		refuse_guard(v, e, what);
+		return -1;
+	}
+	if (e->flags & QUS_FLAG_C) {
+		int r = guard_credential(e->interpreter, what, sizeof(what));
+
+		if (r == -EPERM) {
+			warn("%s: refused the credential flag: %s; setuid programs would run that "
+			     "file with their privileges (fix the ownership or drop --credential)",
+			     e->name, what);
+			return -1;
+		}
+		if (r < 0) {
+			warn_err(r, "%s: cannot verify %s for the credential flag", e->name,
+				 e->interpreter);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void report_kernel_error(struct qus_ctx *ctx, const struct binfmt_entry *e, int err)
+{
+	if (err == -EINVAL && (e->flags & QUS_FLAG_F) && !host_kernel_at_least(&ctx->host, 4, 8)) {
+		warn("%s: kernel %s rejected flag F, which needs Linux 4.8 or later (use "
+		     "--no-persistent)",
+		     e->name, ctx->host.release);
+		return;
+	}
+	if (err == -EINVAL) {
+		char buf[QUS_REGISTER_MAX + 1];
+
+		if (entry_format_register(e, buf, sizeof(buf)) < 0)
+			buf[0] = '\0';
+		warn("%s: the kernel rejected the entry as invalid: %s", e->name, buf);
+		return;
+	}
+	warn_err(err, "%s: cannot register in %s%s", e->name, ctx->binfmt_dir, binfmt_hint(err));
+}
+
+static void note_skip(const struct reg_request *req, struct reg_tally *t, struct qus_ctx *ctx,
+		      const struct qus_target *tg, enum plan_decision d)
+{
+	if (!req->targets.explicit) {
+		size_t n = strlen(t->skipped);
+
+		snprintf(t->skipped + n, sizeof(t->skipped) - n, "%s%s", n ? " " : "", tg->name);
+		return;
+	}
+	if (d == PLAN_SKIP_HOST)
+		printf("qemu-%s: skipped: %s is this host's own architecture\n", tg->name,
+		       tg->name);
+	else
+		printf("qemu-%s: skipped: this %s host runs %s programs natively "
+		       "(--include-native registers it anyway)\n",
+		       tg->name, ctx->host.machine, tg->name);
+}
+
+static void summarize(const struct reg_request *req, const struct reg_tally *t)
+{
+	unsigned ok = t->added + t->replaced + t->unchanged + t->enabled;
+
+	if (t->missing && !req->quiet)
+		warn("note: %u interpreters are not in %s; without flag F they must exist where "
+		     "the foreign programs run (e.g. inside each container)",
+		     t->missing, req->qemu_dir);
+	if (req->quiet && !t->failed)
+		return;
+	if (req->dry_run) {
+		printf("qus: dry run: %u entries would be registered", ok);
+	} else {
+		printf("qus: %u registered (%u added, %u replaced, %u unchanged, %u re-enabled)",
+		       ok, t->added, t->replaced, t->unchanged, t->enabled);
+	}
+	if (t->skipped[0])
+		printf(", skipped as native: %s", t->skipped);
+	printf(", %u failed\n", t->failed);
+}
+
+int run_register(struct qus_ctx *ctx, const struct reg_request *req)
+{
+	struct reg_tally t;
+	int fd = -1;
+
+	memset(&t, 0, sizeof(t));
+	if (!ctx->host.target && !req->include_native)
+		warn("note: this host's architecture '%s' is not in the table; no target is "
+		     "skipped as native",
+		     ctx->host.machine);
+	if (!req->dry_run) {
+		fd = cli_binfmt_open(ctx, BINFMT_WRITE);
+		if (fd < 0)
+			return EXIT_FAIL;
+	}
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		const struct qus_target *tg = &qus_targets[i];
+		enum plan_decision d;
+		enum binfmt_outcome out;
+		struct binfmt_entry e;
+		int r;
+
+		if (!req->targets.want[i])
+			continue;
+		d = plan_decide(&ctx->host, tg, req->include_native, req->targets.explicit);
+		if (d != PLAN_REGISTER) {
+			note_skip(req, &t, ctx, tg, d);
+			continue;
+		}
+		if (plan_entry(tg, req->qemu_dir, req->qemu_suffix, req->flags, &e) < 0) {
+			warn("qemu-%s: the interpreter path %s/qemu-%s%s is too long", tg->name,
+			     req->qemu_dir, tg->emulator, req->qemu_suffix);
+			t.failed++;
+			continue;
+		}
+		if (check_entry(ctx, &e, &t) < 0) {
+			t.failed++;
+			continue;
+		}
+		if (req->dry_run) {
+			char buf[QUS_REGISTER_MAX + 1];
+
+			if (entry_format_register(&e, buf, sizeof(buf)) < 0) {
+				t.failed++;
+				continue;
+			}
+			puts(buf);
+			t.added++;
+			continue;
+		}
+		r = binfmt_apply(fd, &e, req->replace, &out);
+		if (r < 0) {
+			report_kernel_error(ctx, &e, r);
+			t.failed++;
+			continue;
+		}
+		switch (out) {
+		case BINFMT_ADDED:
+			t.added++;
+			print_result(req, &e, "registered");
+			break;
+		case BINFMT_REPLACED:
+			t.replaced++;
+			print_result(req, &e, "replaced with");
+			break;
+		case BINFMT_UNCHANGED:
+			t.unchanged++;
+			print_result(req, &e, "unchanged,");
+			break;
+		case BINFMT_ENABLED:
+			t.enabled++;
+			print_result(req, &e, "re-enabled,");
+			break;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	summarize(req, &t);
+	return t.failed ? EXIT_FAIL : EXIT_OK;
+}
+
+int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_REPLACE = 0x1200 };
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		ENTRY_LONGOPTS,
+		{ "replace", no_argument, NULL, OPT_REPLACE },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ 0 },
+	};
+	struct reg_request req;
+	struct entry_opts eo;
+	int c;
+
+	memset(&req, 0, sizeof(req));
+	entry_opts_init(&eo);
+	while ((c = getopt_long(argc, argv, "hnq", longopts, NULL)) != -1) {
+		if (entry_option(ctx, &eo, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_REPLACE:
+			req.replace = true;
+			break;
+		case 'n':
+			req.dry_run = true;
+			break;
+		case 'q':
+			req.quiet = true;
+			break;
+		default:
+			common_option(ctx, c, "register", usage_register);
+		}
+	}
+	parse_targets_or_die(argv + optind, argc - optind, &req.targets);
+	req.qemu_dir = eo.qemu_dir;
+	req.qemu_suffix = eo.qemu_suffix;
+	req.flags = entry_opts_flags(ctx, &eo);
+	req.include_native = eo.include_native;
+	return run_register(ctx, &req);
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/* qus status: every binfmt_misc entry, for people or (--json) for programs. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "binfmt.h"
+#include "cli.h"
+#include "json.h"
+#include "util.h"
+
+const char usage_status[] =
+	"Usage: qus status [OPTIONS] [TARGET...]\n"
+	"\n"
+	"Show the binfmt_misc entries: name, target, enabled or disabled, flags and\n"
+	"interpreter (and whether that file exists).  With TARGETs, only their entries;\n"
+	"the exit status then says whether each has an enabled entry.\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json               machine-readable output (schema in qus(1))\n"
+	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status: 0 shown (and every TARGET registered and enabled), 1 a TARGET\n"
+	"has no enabled entry or binfmt_misc cannot be read, 2 usage error.\n";
+
+/* Version of the JSON document; bumped only on incompatible changes. */
+#define STATUS_SCHEMA 1
+
+struct status_row {
+	struct binfmt_entry e;
+	const struct qus_target *target;
+	bool interpreter_exists;
+};
+
+struct status {
+	bool mounted;
+	bool enabled;
+	struct status_row *rows;
+	size_t count;
+};
+
+static int collect(struct qus_ctx *ctx, struct status *st, const struct target_set *filter)
+{
+	char **names = NULL;
+	size_t count = 0;
+	int fd, r;
+
+	memset(st, 0, sizeof(*st));
+	fd = cli_binfmt_open(ctx, BINFMT_READ);
+	if (fd == -ENODEV)
+		return 0;
+	if (fd < 0)
+		return -1;
+	st->mounted = true;
+	r = binfmt_read_status(fd, &st->enabled);
+	if (r == 0)
+		r = binfmt_list(fd, &names, &count);
+	if (r < 0) {
+		warn_err(r, "cannot read %s", ctx->binfmt_dir);
+		close(fd);
+		return -1;
+	}
+	st->rows = calloc(count ? count : 1, sizeof(*st->rows));
+	if (!st->rows) {
+		binfmt_free_names(names, count);
+		close(fd);
+		warn("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct status_row *row = &st->rows[st->count];
+		struct stat sb;
+
+		r = binfmt_read_entry(fd, names[i], &row->e);
+		if (r == -ENOENT)
+			continue; /* removed while we looked */
+		if (r < 0) {
+			warn_err(r, "cannot read entry %s/%s", ctx->binfmt_dir, names[i]);
+			continue;
+		}
+		row->target = target_of_entry(&row->e);
+		if (filter->explicit && (!row->target || !filter->want[arch_index(row->target)]))
+			continue;
+		row->interpreter_exists = stat(row->e.interpreter, &sb) == 0;
+		st->count++;
+	}
+	binfmt_free_names(names, count);
+	close(fd);
+	return 0;
+}
+
+static void print_json(struct qus_ctx *ctx, const struct status *st)
+{
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_begin_object(&w, NULL);
+	json_uint(&w, "schema", STATUS_SCHEMA);
+	json_string(&w, "binfmt_dir", ctx->binfmt_dir);
+	json_bool(&w, "mounted", st->mounted);
+	json_bool(&w, "enabled", st->mounted && st->enabled);
+	json_begin_object(&w, "host");
+	json_string(&w, "machine", ctx->host.machine);
+	json_string(&w, "target", ctx->host.target ? ctx->host.target->name : NULL);
+	json_string(&w, "kernel", ctx->host.release);
+	json_end_object(&w);
+	json_begin_array(&w, "entries");
+	for (size_t i = 0; i < st->count; i++) {
+		const struct status_row *r = &st->rows[i];
+		const struct binfmt_entry *e = &r->e;
+		char flags[5], hex[2 * QUS_MAGIC_MAX + 1];
+
+		flags_format(flags_normalize(e->flags), flags);
+		json_begin_object(&w, NULL);
+		json_string(&w, "name", e->name);
+		json_string(&w, "target", r->target ? r->target->name : NULL);
+		json_bool(&w, "qemu", !strncmp(e->name, "qemu-", 5));
+		json_bool(&w, "enabled", e->enabled);
+		json_string(&w, "interpreter", e->interpreter);
+		json_bool(&w, "interpreter_exists", r->interpreter_exists);
+		json_string(&w, "flags", flags);
+		json_bool(&w, "preserve_argv0", e->flags & QUS_FLAG_P);
+		json_bool(&w, "open_binary", e->flags & QUS_FLAG_O);
+		json_bool(&w, "credentials", e->flags & QUS_FLAG_C);
+		json_bool(&w, "fix_binary", e->flags & QUS_FLAG_F);
+		json_string(&w, "type", e->is_magic ? "magic" : "extension");
+		if (e->is_magic) {
+			json_uint(&w, "offset", e->pattern.offset);
+			hex_format(e->pattern.magic, e->pattern.len, hex);
+			json_string(&w, "magic", hex);
+			hex_format(e->pattern.mask, e->pattern.len, hex);
+			json_string(&w, "mask", e->pattern.has_mask ? hex : NULL);
+			json_null(&w, "extension");
+		} else {
+			json_null(&w, "offset");
+			json_null(&w, "magic");
+			json_null(&w, "mask");
+			json_string(&w, "extension", e->extension);
+		}
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+static void print_human(struct qus_ctx *ctx, const struct status *st)
+{
+	unsigned qemu = 0;
+
+	if (!st->mounted) {
+		printf("binfmt_misc is not mounted on %s: nothing is registered\n",
+		       ctx->binfmt_dir);
+		return;
+	}
+	for (size_t i = 0; i < st->count; i++)
+		qemu += !strncmp(st->rows[i].e.name, "qemu-", 5);
+	printf("binfmt_misc on %s: %s, %zu entries (%u QEMU)\n", ctx->binfmt_dir,
+	       st->enabled ? "enabled" : "DISABLED (no entry is used)", st->count, qemu);
+	if (!st->count)
+		return;
+	printf("%-20s %-12s %-8s %-5s %s\n", "NAME", "TARGET", "STATE", "FLAGS", "INTERPRETER");
+	for (size_t i = 0; i < st->count; i++) {
+		const struct status_row *r = &st->rows[i];
+		char flags[5];
+		const char *missing = "";
+
+		flags_format(flags_normalize(r->e.flags), flags);
+		if (!r->interpreter_exists)
+			missing = r->e.flags & QUS_FLAG_F ? " (not on disk; F keeps it open)"
+							   : " (missing)";
+		printf("%-20s %-12s %-8s %-5s %s%s\n", r->e.name,
+		       r->target ? r->target->name : "-", r->e.enabled ? "enabled" : "disabled",
+		       flags[0] ? flags : "-", r->e.interpreter, missing);
+	}
+}
+
+/* Each named target must have an enabled entry. */
+static int check_wanted(const struct status *st, const struct target_set *filter)
+{
+	int status = EXIT_OK;
+
+	if (!filter->explicit)
+		return EXIT_OK;
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		bool ok = false;
+
+		if (!filter->want[i])
+			continue;
+		for (size_t j = 0; j < st->count; j++)
+			if (st->rows[j].target == &qus_targets[i] && st->rows[j].e.enabled)
+				ok = true;
+		if (!ok) {
+			warn("%s: no enabled entry", qus_targets[i].name);
+			status = EXIT_FAIL;
+		}
+	}
+	return status;
+}
+
+int cmd_status(struct qus_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "json", no_argument, NULL, 'j' },
+		{ 0 },
+	};
+	struct target_set filter;
+	struct status st;
+	bool json = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
+		if (c == 'j')
+			json = true;
+		else
+			common_option(ctx, c, "status", usage_status);
+	}
+	parse_targets_or_die(argv + optind, argc - optind, &filter);
+	if (collect(ctx, &st, &filter) < 0)
+		return EXIT_FAIL;
+	if (json)
+		print_json(ctx, &st);
+	else
+		print_human(ctx, &st);
+	r = check_wanted(&st, &filter);
+	free(st.rows);
+	return r;
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* qus targets: the table, for people and (--json) for programs. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "elfident.h"
+#include "entry.h"
+#include "json.h"
+#include "paths.h"
+
+const char usage_targets[] =
+	"Usage: qus targets [OPTIONS]\n"
+	"\n"
+	"List the targets qus knows: name, family, emulator file name, whether this\n"
+	"host runs it natively, and the aliases accepted wherever a target is named.\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json               machine-readable output, with magic and mask\n"
+	"  -h, --help               show this help\n";
+
+static const char *native_word(enum native_kind k)
+{
+	switch (k) {
+	case NATIVE_HOST:
+		return "host";
+	case NATIVE_COMPAT:
+		return "compat";
+	case NATIVE_NO:
+		break;
+	}
+	return "no";
+}
+
+static void print_json(struct qus_ctx *ctx)
+{
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_begin_object(&w, NULL);
+	json_begin_array(&w, "targets");
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		const struct qus_target *t = &qus_targets[i];
+		char hex[2 * QUS_MAGIC_MAX + 1], emu[64], word[64];
+		struct qus_pattern p;
+		const char *a = t->aliases;
+
+		snprintf(emu, sizeof(emu), "qemu-%s%s", t->emulator, QEMU_DEFAULT_SUFFIX);
+		elf_target_pattern(t, &p);
+		json_begin_object(&w, NULL);
+		json_string(&w, "name", t->name);
+		json_string(&w, "family", t->family);
+		json_string(&w, "emulator", emu);
+		json_string(&w, "native", native_word(host_runs_natively(&ctx->host, t)));
+		json_begin_array(&w, "aliases");
+		while (*a) {
+			size_t n = strcspn(a, " ");
+
+			snprintf(word, sizeof(word), "%.*s", (int)n, a);
+			json_string(&w, NULL, word);
+			a += n;
+			a += strspn(a, " ");
+		}
+		json_end_array(&w);
+		json_uint(&w, "offset", p.offset);
+		hex_format(p.magic, p.len, hex);
+		json_string(&w, "magic", hex);
+		hex_format(p.mask, p.len, hex);
+		json_string(&w, "mask", hex);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+static void print_human(struct qus_ctx *ctx)
+{
+	printf("%-13s %-13s %-26s %-7s %s\n", "TARGET", "FAMILY", "EMULATOR", "NATIVE",
+	       "ALIASES");
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		const struct qus_target *t = &qus_targets[i];
+		char emu[64];
+
+		snprintf(emu, sizeof(emu), "qemu-%s%s", t->emulator, QEMU_DEFAULT_SUFFIX);
+		printf("%-13s %-13s %-26s %-7s %s\n", t->name, t->family, emu,
+		       native_word(host_runs_natively(&ctx->host, t)),
+		       t->aliases[0] ? t->aliases : "-");
+	}
+}
+
+int cmd_targets(struct qus_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "json", no_argument, NULL, 'j' },
+		{ 0 },
+	};
+	bool json = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
+		if (c == 'j')
+			json = true;
+		else
+			common_option(ctx, c, "targets", usage_targets);
+	}
+	if (optind < argc)
+		die_usage("targets: unexpected argument '%s'", argv[optind]);
+	if (json)
+		print_json(ctx);
+	else
+		print_human(ctx);
+	return EXIT_OK;
+}

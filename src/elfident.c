@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+#include "elfident.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Offsets in the ELF header (System V ABI, "ELF Header"). */
+#define OFF_TYPE     16
+#define OFF_MACHINE  18
+#define OFF_VERSION  20
+#define OFF_FLAGS32  36 /* e_flags of an ELF32 header */
+#define MIPS_ABI2    0x20 /* EF_MIPS_ABI2: n32 */
+
+static void put16(uint8_t *p, uint16_t v, uint8_t data)
+{
+	if (data == ELFDATA2LSB) {
+		p[0] = (uint8_t)(v & 0xff);
+		p[1] = (uint8_t)(v >> 8);
+	} else {
+		p[0] = (uint8_t)(v >> 8);
+		p[1] = (uint8_t)(v & 0xff);
+	}
+}
+
+static void put32(uint8_t *p, uint32_t v, uint8_t data)
+{
+	put16(p + (data == ELFDATA2LSB ? 0 : 2), (uint16_t)(v & 0xffff), data);
+	put16(p + (data == ELFDATA2LSB ? 2 : 0), (uint16_t)(v >> 16), data);
+}
+
+/* Index of the least significant byte of a 32-bit field at @off. */
+static size_t lsb32(size_t off, uint8_t data)
+{
+	return data == ELFDATA2LSB ? off : off + 3;
+}
+
+void elf_target_pattern(const struct qus_target *t, struct qus_pattern *p)
+{
+	uint8_t *m = p->magic, *k = p->mask;
+
+	memset(p, 0, sizeof(*p));
+	p->has_mask = true;
+
+	memcpy(m, ELFMAG, SELFMAG);
+	m[EI_CLASS] = t->elf_class;
+	m[EI_DATA] = t->elf_data;
+	m[EI_VERSION] = EV_CURRENT;
+	memset(k, 0xff, EI_NIDENT);
+	k[EI_OSABI] = 0x00;
+	k[EI_ABIVERSION] = t->abiversion_mask;
+
+	/* ET_EXEC (2) and ET_DYN (3) differ in the lowest bit only. */
+	put16(m + OFF_TYPE, ET_EXEC, t->elf_data);
+	put16(k + OFF_TYPE, 0xfffe, t->elf_data);
+	put16(m + OFF_MACHINE, t->machine, t->elf_data);
+	put16(k + OFF_MACHINE, 0xffff, t->elf_data);
+	p->len = OFF_MACHINE + 2;
+
+	if (t->mips_abi != QUS_MIPS_ABI_NONE) {
+		size_t i = lsb32(OFF_FLAGS32, t->elf_data);
+
+		k[i] = MIPS_ABI2;
+		m[i] = t->mips_abi == QUS_MIPS_ABI_N32 ? MIPS_ABI2 : 0;
+		p->len = i + 1;
+	}
+}
+
+bool pattern_match(const struct qus_pattern *p, const uint8_t hdr[QUS_HEADER_SIZE])
+{
+	if (p->offset > QUS_HEADER_SIZE || p->len > QUS_HEADER_SIZE - p->offset)
+		return false;
+	for (size_t i = 0; i < p->len; i++)
+		if ((hdr[p->offset + i] ^ p->magic[i]) & p->mask[i])
+			return false;
+	return true;
+}
+
+void elf_synth_header(const struct qus_target *t, uint16_t e_type, uint8_t osabi,
+		      uint8_t hdr[QUS_HEADER_SIZE])
+{
+	memset(hdr, 0, QUS_HEADER_SIZE);
+	memcpy(hdr, ELFMAG, SELFMAG);
+	hdr[EI_CLASS] = t->elf_class;
+	hdr[EI_DATA] = t->elf_data;
+	hdr[EI_VERSION] = EV_CURRENT;
+	hdr[EI_OSABI] = osabi;
+	put16(hdr + OFF_TYPE, e_type, t->elf_data);
+	put16(hdr + OFF_MACHINE, t->machine, t->elf_data);
+	put32(hdr + OFF_VERSION, EV_CURRENT, t->elf_data);
+	if (t->mips_abi == QUS_MIPS_ABI_N32)
+		hdr[lsb32(OFF_FLAGS32, t->elf_data)] |= MIPS_ABI2;
+}
+
+long elf_read_header(int dirfd, const char *path, uint8_t hdr[QUS_HEADER_SIZE])
+{
+	_cleanup_close_ int fd = -1;
+	size_t len = 0;
+
+	memset(hdr, 0, QUS_HEADER_SIZE);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	while (len < QUS_HEADER_SIZE) {
+		ssize_t n = read(fd, hdr + len, QUS_HEADER_SIZE - len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	return (long)len;
+}
+
+const struct qus_target *elf_identify(const uint8_t hdr[QUS_HEADER_SIZE])
+{
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		struct qus_pattern p;
+
+		elf_target_pattern(&qus_targets[i], &p);
+		if (pattern_match(&p, hdr))
+			return &qus_targets[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Refusals that protect the machine.  An entry that matches the host's own
+ * executables sends every exec to the interpreter, which is itself such an
+ * executable: every program then fails with ELOOP until the entry is removed
+ * with a shell builtin (REFERENCE.md section 5).  And the credential flag
+ * runs the interpreter with a setuid binary's privileges, so it must not be a
+ * file an ordinary user can change (section 6).
+ */
+#ifndef QUS_GUARD_H
+#define QUS_GUARD_H
+
+#include <stddef.h>
+
+#include "entry.h"
+#include "host.h"
+
+enum guard_verdict {
+	GUARD_OK = 0,
+	GUARD_MATCHES_INTERPRETER, /* the interpreter file itself would be captured */
+	GUARD_MATCHES_NATIVE_FILE, /* a native program of this host would be captured */
+	GUARD_MATCHES_HOST_ARCH,   /* any program of the host's architecture would be */
+};
+
+/*
+ * Check @e against its interpreter, the running qus, /bin/sh, /usr/bin/env
+ * and synthetic headers of the host's architecture.  On a refusal, @what
+ * names the file or architecture that matched.
+ */
+enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct qus_host *h,
+			       char *what, size_t whatlen);
+
+/*
+ * For the credential flag: 0 if @interpreter and every directory above it
+ * (before and after resolving symlinks) is owned by root and writable by no
+ * one else (sticky directories excepted).  Otherwise -EPERM with the reason in
+ * @why, or -errno if a file cannot be examined.
+ */
+int guard_credential(const char *interpreter, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the running kernel is and which targets it executes without help:
+ * those are never registered by default (an entry for them would send native
+ * programs to an emulator, or, for the host's own architecture, into a loop).
+ */
+#ifndef QUS_HOST_H
+#define QUS_HOST_H
+
+#include <stdbool.h>
+
+#include "arch.h"
+
+struct qus_host {
+	char machine[65]; /* uname -m */
+	char release[65]; /* uname -r */
+	unsigned kernel_major, kernel_minor;
+	const struct qus_target *target; /* NULL: a machine the table does not know */
+	bool compat32;			 /* the kernel runs 32-bit programs (PER_LINUX32) */
+};
+
+/* Fill @h from uname(2) and the kernel's answer to personality(PER_LINUX32). 0 or -errno. */
+int host_detect(struct qus_host *h);
+
+/*
+ * Pretend the host is @target (for exporting configuration for another
+ * machine); the kernel version stays the running one's.
+ */
+void host_override(struct qus_host *h, const struct qus_target *target);
+
+/*
+ * The target of a uname -m string.  uname does not tell MIPS byte order
+ * ("mips64" on both), so the byte order qus itself was built for decides.
+ */
+const struct qus_target *host_target_for_machine(const char *machine);
+
+/* Parse "6.18.44-foo" into 6, 18. 0 or -EINVAL. */
+int kernel_version_parse(const char *release, unsigned *major, unsigned *minor);
+
+bool host_kernel_at_least(const struct qus_host *h, unsigned major, unsigned minor);
+
+enum native_kind {
+	NATIVE_NO = 0,
+	NATIVE_HOST,   /* the host's own architecture */
+	NATIVE_COMPAT, /* a 32-bit mode the host kernel runs natively */
+};
+
+enum native_kind host_runs_natively(const struct qus_host *h, const struct qus_target *t);
+
+#endif

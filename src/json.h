@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A streaming JSON writer with RFC 8259 string escaping.  qus only emits
+ * JSON, never parses it, and must stay a small static binary, so it carries
+ * this writer (as util-linux's lib/jsonwrt.c does for lsblk and findmnt)
+ * instead of linking a JSON library; the tests parse every document it
+ * writes with json-c.
+ */
+#ifndef QUS_JSON_H
+#define QUS_JSON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 16
+
+struct json_writer {
+	FILE *out;
+	unsigned depth;
+	bool need_comma[JSON_MAX_DEPTH];
+};
+
+void json_init(struct json_writer *w, FILE *out);
+
+/* @key is the member name inside an object, NULL inside an array or at the top. */
+void json_begin_object(struct json_writer *w, const char *key);
+void json_end_object(struct json_writer *w);
+void json_begin_array(struct json_writer *w, const char *key);
+void json_end_array(struct json_writer *w);
+
+/* A NULL @value writes null. */
+void json_string(struct json_writer *w, const char *key, const char *value);
+void json_bool(struct json_writer *w, const char *key, bool value);
+void json_uint(struct json_writer *w, const char *key, unsigned long long value);
+void json_null(struct json_writer *w, const char *key);
+
+/* Finish the document with a newline. */
+void json_finish(struct json_writer *w);
+
+/*
+ * Write @s as a JSON string literal, quotes included.  Bytes that are not
+ * valid UTF-8 become U+FFFD, so the document stays valid JSON whatever file
+ * names contain.
+ */
+void json_write_string(FILE *out, const char *s);
+
+#endif

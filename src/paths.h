@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Every well-known path qus uses, in one place. */
+#ifndef QUS_PATHS_H
+#define QUS_PATHS_H
+
+/* Where systemd, Debian and QEMU's script mount binfmt_misc. */
+#define BINFMT_DEFAULT_DIR "/proc/sys/fs/binfmt_misc"
+#define BINFMT_REGISTER	   "register"
+#define BINFMT_STATUS	   "status"
+
+/* The seeds' register.sh: --qemu-path /usr/bin --qemu-suffix -static (Debian's layout). */
+#define QEMU_DEFAULT_DIR    "/usr/bin"
+#define QEMU_DEFAULT_SUFFIX "-static"
+
+/* Default export directories of QEMU's qemu-binfmt-conf.sh. */
+#define EXPORT_SYSTEMD_DIR "/etc/binfmt.d"
+#define EXPORT_DEBIAN_DIR  "/usr/share/binfmts"
+
+/* Native programs the brick guard checks an entry against (guard.c). */
+#define SELF_EXE  "/proc/self/exe"
+#define HOST_SH	  "/bin/sh"
+#define HOST_ENV  "/usr/bin/env"
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small helpers every module uses: scope-bound cleanup of fds and heap
+ * pointers (the bubblewrap/systemd/crun idiom), ownership hand-off, and the
+ * one strict number parser of the code base.
+ */
+#ifndef QUS_UTIL_H
+#define QUS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void closep(const int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define _cleanup_free_	_cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+
+/* Hand a cleanup-owned pointer to the caller: returns it and disarms the cleanup. */
+static inline void *steal_ptr(void *pp)
+{
+	void **p = pp;
+	void *v = *p;
+
+	*p = NULL;
+	return v;
+}
+#define steal_pointer(pp) ((__typeof__(*(pp)))steal_ptr(pp))
+
+static inline int steal_fd(int *fd)
+{
+	int v = *fd;
+
+	*fd = -1;
+	return v;
+}
+
+/*
+ * Parse a decimal unsigned number: digits only (no sign, no spaces, no
+ * trailing junk), at most @max.  Returns 0, or -EINVAL / -ERANGE.
+ */
+int parse_uint(const char *s, unsigned long max, unsigned long *out);
+
+/* "yes" or "no", as QEMU's registration script spells them. Returns 0 or -EINVAL. */
+int parse_yes_no(const char *s, bool *out);
+
+/*
+ * Read a whole small file below @dirfd into @buf (NUL-terminated).
+ * Returns the length, or -errno; -EFBIG if it does not fit.
+ */
+long read_small_file_at(int dirfd, const char *name, char *buf, size_t size);
+
+/* strcasecmp that only folds ASCII, so results never depend on the locale. */
+int ascii_strcasecmp(const char *a, const char *b);
+
+#endif
