@@ -98,55 +98,55 @@ static void print_json(struct qus_ctx *ctx, const struct status *st)
 {
 	struct json_writer w;
 
-	json_init(&w, stdout);
-	json_begin_object(&w, NULL);
-	json_uint(&w, "schema", STATUS_SCHEMA);
-	json_string(&w, "binfmt_dir", ctx->binfmt_dir);
-	json_bool(&w, "mounted", st->mounted);
-	json_bool(&w, "enabled", st->mounted && st->enabled);
-	json_begin_object(&w, "host");
-	json_string(&w, "machine", ctx->host.machine);
-	json_string(&w, "target", ctx->host.target ? ctx->host.target->name : NULL);
-	json_string(&w, "kernel", ctx->host.release);
-	json_end_object(&w);
-	json_begin_array(&w, "entries");
+	jw_init(&w, stdout);
+	jw_begin_object(&w, NULL);
+	jw_uint(&w, "schema", STATUS_SCHEMA);
+	jw_string(&w, "binfmt_dir", ctx->binfmt_dir);
+	jw_bool(&w, "mounted", st->mounted);
+	jw_bool(&w, "enabled", st->mounted && st->enabled);
+	jw_begin_object(&w, "host");
+	jw_string(&w, "machine", ctx->host.machine);
+	jw_string(&w, "target", ctx->host.target ? ctx->host.target->name : NULL);
+	jw_string(&w, "kernel", ctx->host.release);
+	jw_end_object(&w);
+	jw_begin_array(&w, "entries");
 	for (size_t i = 0; i < st->count; i++) {
 		const struct status_row *r = &st->rows[i];
 		const struct binfmt_entry *e = &r->e;
 		char flags[5], hex[2 * QUS_MAGIC_MAX + 1];
 
 		flags_format(flags_normalize(e->flags), flags);
-		json_begin_object(&w, NULL);
-		json_string(&w, "name", e->name);
-		json_string(&w, "target", r->target ? r->target->name : NULL);
-		json_bool(&w, "qemu", !strncmp(e->name, "qemu-", 5));
-		json_bool(&w, "enabled", e->enabled);
-		json_string(&w, "interpreter", e->interpreter);
-		json_bool(&w, "interpreter_exists", r->interpreter_exists);
-		json_string(&w, "flags", flags);
-		json_bool(&w, "preserve_argv0", e->flags & QUS_FLAG_P);
-		json_bool(&w, "open_binary", e->flags & QUS_FLAG_O);
-		json_bool(&w, "credentials", e->flags & QUS_FLAG_C);
-		json_bool(&w, "fix_binary", e->flags & QUS_FLAG_F);
-		json_string(&w, "type", e->is_magic ? "magic" : "extension");
+		jw_begin_object(&w, NULL);
+		jw_string(&w, "name", e->name);
+		jw_string(&w, "target", r->target ? r->target->name : NULL);
+		jw_bool(&w, "qemu", !strncmp(e->name, "qemu-", 5));
+		jw_bool(&w, "enabled", e->enabled);
+		jw_string(&w, "interpreter", e->interpreter);
+		jw_bool(&w, "interpreter_exists", r->interpreter_exists);
+		jw_string(&w, "flags", flags);
+		jw_bool(&w, "preserve_argv0", e->flags & QUS_FLAG_P);
+		jw_bool(&w, "open_binary", e->flags & QUS_FLAG_O);
+		jw_bool(&w, "credentials", e->flags & QUS_FLAG_C);
+		jw_bool(&w, "fix_binary", e->flags & QUS_FLAG_F);
+		jw_string(&w, "type", e->is_magic ? "magic" : "extension");
 		if (e->is_magic) {
-			json_uint(&w, "offset", e->pattern.offset);
+			jw_uint(&w, "offset", e->pattern.offset);
 			hex_format(e->pattern.magic, e->pattern.len, hex);
-			json_string(&w, "magic", hex);
+			jw_string(&w, "magic", hex);
 			hex_format(e->pattern.mask, e->pattern.len, hex);
-			json_string(&w, "mask", e->pattern.has_mask ? hex : NULL);
-			json_null(&w, "extension");
+			jw_string(&w, "mask", e->pattern.has_mask ? hex : NULL);
+			jw_null(&w, "extension");
 		} else {
-			json_null(&w, "offset");
-			json_null(&w, "magic");
-			json_null(&w, "mask");
-			json_string(&w, "extension", e->extension);
+			jw_null(&w, "offset");
+			jw_null(&w, "magic");
+			jw_null(&w, "mask");
+			jw_string(&w, "extension", e->extension);
 		}
-		json_end_object(&w);
+		jw_end_object(&w);
 	}
-	json_end_array(&w);
-	json_end_object(&w);
-	json_finish(&w);
+	jw_end_array(&w);
+	jw_end_object(&w);
+	jw_finish(&w);
 }
 
 static void print_human(struct qus_ctx *ctx, const struct status *st)

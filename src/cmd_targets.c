@@ -37,9 +37,9 @@ static void print_json(struct qus_ctx *ctx)
 {
 	struct json_writer w;
 
-	json_init(&w, stdout);
-	json_begin_object(&w, NULL);
-	json_begin_array(&w, "targets");
+	jw_init(&w, stdout);
+	jw_begin_object(&w, NULL);
+	jw_begin_array(&w, "targets");
 	for (size_t i = 0; i < QUS_NTARGETS; i++) {
 		const struct qus_target *t = &qus_targets[i];
 		char hex[2 * QUS_MAGIC_MAX + 1], emu[64], word[64];
@@ -48,31 +48,31 @@ static void print_json(struct qus_ctx *ctx)
 
 		snprintf(emu, sizeof(emu), "qemu-%s%s", t->emulator, QEMU_DEFAULT_SUFFIX);
 		elf_target_pattern(t, &p);
-		json_begin_object(&w, NULL);
-		json_string(&w, "name", t->name);
-		json_string(&w, "family", t->family);
-		json_string(&w, "emulator", emu);
-		json_string(&w, "native", native_word(host_runs_natively(&ctx->host, t)));
-		json_begin_array(&w, "aliases");
+		jw_begin_object(&w, NULL);
+		jw_string(&w, "name", t->name);
+		jw_string(&w, "family", t->family);
+		jw_string(&w, "emulator", emu);
+		jw_string(&w, "native", native_word(host_runs_natively(&ctx->host, t)));
+		jw_begin_array(&w, "aliases");
 		while (*a) {
 			size_t n = strcspn(a, " ");
 
 			snprintf(word, sizeof(word), "%.*s", (int)n, a);
-			json_string(&w, NULL, word);
+			jw_string(&w, NULL, word);
 			a += n;
 			a += strspn(a, " ");
 		}
-		json_end_array(&w);
-		json_uint(&w, "offset", p.offset);
+		jw_end_array(&w);
+		jw_uint(&w, "offset", p.offset);
 		hex_format(p.magic, p.len, hex);
-		json_string(&w, "magic", hex);
+		jw_string(&w, "magic", hex);
 		hex_format(p.mask, p.len, hex);
-		json_string(&w, "mask", hex);
-		json_end_object(&w);
+		jw_string(&w, "mask", hex);
+		jw_end_object(&w);
 	}
-	json_end_array(&w);
-	json_end_object(&w);
-	json_finish(&w);
+	jw_end_array(&w);
+	jw_end_object(&w);
+	jw_finish(&w);
 }
 
 static void print_human(struct qus_ctx *ctx)

@@ -297,6 +297,9 @@ int entry_parse_register(const char *s, size_t len, struct binfmt_entry *e)
 
 	if (next_field(&p, end, d, &f, &flen) || copy_str(e->name, sizeof(e->name), f, flen))
 		return -EINVAL;
+	/* The kernel's name rules (register and status then fail with EEXIST). */
+	if (!e->name[0] || strchr(e->name, '/') || !strcmp(e->name, ".") || !strcmp(e->name, ".."))
+		return -EINVAL;
 	if (next_field(&p, end, d, &f, &flen) || flen != 1 || (f[0] != 'M' && f[0] != 'E'))
 		return -EINVAL;
 	e->is_magic = f[0] == 'M';

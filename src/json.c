@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-void json_init(struct json_writer *w, FILE *out)
+void jw_init(struct json_writer *w, FILE *out)
 {
 	memset(w, 0, sizeof(*w));
 	w->out = out;
@@ -42,7 +42,7 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void json_write_string(FILE *out, const char *str)
+void jw_write_string(FILE *out, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
@@ -103,7 +103,7 @@ static void member(struct json_writer *w, const char *key)
 	if (w->depth < JSON_MAX_DEPTH)
 		w->need_comma[w->depth] = true;
 	if (key) {
-		json_write_string(w->out, key);
+		jw_write_string(w->out, key);
 		fputs(": ", w->out);
 	}
 }
@@ -129,54 +129,54 @@ static void close_container(struct json_writer *w, char c)
 	fputc(c, w->out);
 }
 
-void json_begin_object(struct json_writer *w, const char *key)
+void jw_begin_object(struct json_writer *w, const char *key)
 {
 	open_container(w, key, '{');
 }
 
-void json_end_object(struct json_writer *w)
+void jw_end_object(struct json_writer *w)
 {
 	close_container(w, '}');
 }
 
-void json_begin_array(struct json_writer *w, const char *key)
+void jw_begin_array(struct json_writer *w, const char *key)
 {
 	open_container(w, key, '[');
 }
 
-void json_end_array(struct json_writer *w)
+void jw_end_array(struct json_writer *w)
 {
 	close_container(w, ']');
 }
 
-void json_string(struct json_writer *w, const char *key, const char *value)
+void jw_string(struct json_writer *w, const char *key, const char *value)
 {
 	member(w, key);
 	if (value)
-		json_write_string(w->out, value);
+		jw_write_string(w->out, value);
 	else
 		fputs("null", w->out);
 }
 
-void json_bool(struct json_writer *w, const char *key, bool value)
+void jw_bool(struct json_writer *w, const char *key, bool value)
 {
 	member(w, key);
 	fputs(value ? "true" : "false", w->out);
 }
 
-void json_uint(struct json_writer *w, const char *key, unsigned long long value)
+void jw_uint(struct json_writer *w, const char *key, unsigned long long value)
 {
 	member(w, key);
 	fprintf(w->out, "%llu", value);
 }
 
-void json_null(struct json_writer *w, const char *key)
+void jw_null(struct json_writer *w, const char *key)
 {
 	member(w, key);
 	fputs("null", w->out);
 }
 
-void json_finish(struct json_writer *w)
+void jw_finish(struct json_writer *w)
 {
 	fputc('\n', w->out);
 }

@@ -20,28 +20,28 @@ struct json_writer {
 	bool need_comma[JSON_MAX_DEPTH];
 };
 
-void json_init(struct json_writer *w, FILE *out);
+void jw_init(struct json_writer *w, FILE *out);
 
 /* @key is the member name inside an object, NULL inside an array or at the top. */
-void json_begin_object(struct json_writer *w, const char *key);
-void json_end_object(struct json_writer *w);
-void json_begin_array(struct json_writer *w, const char *key);
-void json_end_array(struct json_writer *w);
+void jw_begin_object(struct json_writer *w, const char *key);
+void jw_end_object(struct json_writer *w);
+void jw_begin_array(struct json_writer *w, const char *key);
+void jw_end_array(struct json_writer *w);
 
 /* A NULL @value writes null. */
-void json_string(struct json_writer *w, const char *key, const char *value);
-void json_bool(struct json_writer *w, const char *key, bool value);
-void json_uint(struct json_writer *w, const char *key, unsigned long long value);
-void json_null(struct json_writer *w, const char *key);
+void jw_string(struct json_writer *w, const char *key, const char *value);
+void jw_bool(struct json_writer *w, const char *key, bool value);
+void jw_uint(struct json_writer *w, const char *key, unsigned long long value);
+void jw_null(struct json_writer *w, const char *key);
 
 /* Finish the document with a newline. */
-void json_finish(struct json_writer *w);
+void jw_finish(struct json_writer *w);
 
 /*
  * Write @s as a JSON string literal, quotes included.  Bytes that are not
  * valid UTF-8 become U+FFFD, so the document stays valid JSON whatever file
  * names contain.
  */
-void json_write_string(FILE *out, const char *s);
+void jw_write_string(FILE *out, const char *s);
 
 #endif

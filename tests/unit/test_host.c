@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* Host detection and the native-target rule, with hosts described by hand. */
+#include "unit.h"
+
+#include <errno.h>
+
+#include "host.h"
+
+static struct qus_host host(const char *target, bool compat32, unsigned major, unsigned minor)
+{
+	struct qus_host h;
+
+	memset(&h, 0, sizeof(h));
+	h.target = target ? arch_find(target) : NULL;
+	h.compat32 = compat32;
+	h.kernel_major = major;
+	h.kernel_minor = minor;
+	return h;
+}
+
+static void test_kernel_version(void **state)
+{
+	unsigned ma, mi;
+
+	(void)state;
+	assert_int_equal(kernel_version_parse("6.18.44-fc-v769", &ma, &mi), 0);
+	assert_int_equal(ma, 6);
+	assert_int_equal(mi, 18);
+	assert_int_equal(kernel_version_parse("4.8", &ma, &mi), 0);
+	assert_int_equal(mi, 8);
+	assert_int_equal(kernel_version_parse("5.10.0-28-amd64", &ma, &mi), 0);
+	assert_int_equal(kernel_version_parse("", &ma, &mi), -EINVAL);
+	assert_int_equal(kernel_version_parse("6", &ma, &mi), -EINVAL);
+	assert_int_equal(kernel_version_parse("x.y", &ma, &mi), -EINVAL);
+	assert_int_equal(kernel_version_parse("6.x", &ma, &mi), -EINVAL);
+	assert_int_equal(kernel_version_parse("99999999999.1", &ma, &mi), -EINVAL);
+}
+
+static void test_kernel_at_least(void **state)
+{
+	struct qus_host h = host("x86_64", true, 5, 12);
+
+	(void)state;
+	assert_true(host_kernel_at_least(&h, 4, 8));
+	assert_true(host_kernel_at_least(&h, 5, 12));
+	assert_false(host_kernel_at_least(&h, 5, 13));
+	assert_false(host_kernel_at_least(&h, 6, 0));
+}
+
+static void test_uname_machines(void **state)
+{
+	static const struct {
+		const char *machine, *target;
+	} cases[] = {
+		{ "x86_64", "x86_64" }, { "i686", "i386" },	  { "i486", "i486" },
+		{ "aarch64", "aarch64" }, { "armv7l", "arm" },	  { "armv8l", "arm" },
+		{ "ppc64le", "ppc64le" }, { "s390x", "s390x" },	  { "riscv64", "riscv64" },
+		{ "loongarch64", "loongarch64" }, { "parisc", "hppa" },
+	};
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct qus_target *t = host_target_for_machine(cases[i].machine);
+
+		assert_non_null(t);
+		assert_string_equal(t->name, cases[i].target);
+	}
+	assert_null(host_target_for_machine("vax"));
+	/* uname -m says mips64 on both byte orders; qus's own decides. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	assert_string_equal(host_target_for_machine("mips64")->name, "mips64el");
+	assert_string_equal(host_target_for_machine("mips")->name, "mipsel");
+#else
+	assert_string_equal(host_target_for_machine("mips64")->name, "mips64");
+#endif
+}
+
+static void test_native_rule(void **state)
+{
+	static const struct {
+		const char *host;
+		bool compat32;
+		const char *target;
+		enum native_kind want;
+	} cases[] = {
+		{ "x86_64", true, "x86_64", NATIVE_HOST },
+		{ "x86_64", true, "i386", NATIVE_COMPAT },
+		{ "x86_64", true, "i486", NATIVE_COMPAT },
+		{ "x86_64", true, "aarch64", NATIVE_NO },
+		{ "x86_64", false, "i386", NATIVE_NO },
+		/* The complaint of REFERENCE.md section 2: 64-bit-only ARM hosts need arm. */
+		{ "aarch64", false, "arm", NATIVE_NO },
+		{ "aarch64", true, "arm", NATIVE_COMPAT },
+		{ "aarch64", true, "armeb", NATIVE_NO },
+		{ "aarch64", true, "aarch64_be", NATIVE_NO },
+		{ "riscv64", true, "riscv32", NATIVE_NO },
+		{ "ppc64le", true, "ppc", NATIVE_NO },
+		{ "ppc64", true, "ppc", NATIVE_COMPAT },
+		{ "mips64el", true, "mipsel", NATIVE_COMPAT },
+		{ "mips64el", true, "mipsn32el", NATIVE_COMPAT },
+		{ "mips64el", true, "mips", NATIVE_NO },
+		{ "sparc64", true, "sparc32plus", NATIVE_COMPAT },
+		{ "i386", false, "i486", NATIVE_COMPAT }, /* same class: no compat mode needed */
+		{ "s390x", true, "s390x", NATIVE_HOST },
+	};
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct qus_host h = host(cases[i].host, cases[i].compat32, 6, 8);
+
+		if (host_runs_natively(&h, arch_find(cases[i].target)) != cases[i].want)
+			fail_msg("%s on %s (compat32 %d)", cases[i].target, cases[i].host,
+				 cases[i].compat32);
+	}
+	{
+		struct qus_host unknown = host(NULL, true, 6, 8);
+
+		assert_int_equal(host_runs_natively(&unknown, arch_find("aarch64")), NATIVE_NO);
+	}
+}
+
+static void test_detect_running_host(void **state)
+{
+	struct qus_host h;
+
+	(void)state;
+	assert_int_equal(host_detect(&h), 0);
+	assert_true(h.machine[0]);
+	assert_true(h.kernel_major >= 3);
+	/* The machine running the tests is one the table knows. */
+	assert_non_null(h.target);
+	assert_int_equal(host_runs_natively(&h, h.target), NATIVE_HOST);
+
+	host_override(&h, arch_find("aarch64"));
+	assert_string_equal(h.target->name, "aarch64");
+	assert_int_equal(host_runs_natively(&h, arch_find("arm")), NATIVE_COMPAT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kernel_version),
+		cmocka_unit_test(test_kernel_at_least),
+		cmocka_unit_test(test_uname_machines),
+		cmocka_unit_test(test_native_rule),
+		cmocka_unit_test(test_detect_running_host),
+	};
+	return qus_run_tests("host", tests, ARRAY_SIZE(tests));
+}
