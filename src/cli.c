@@ -10,17 +10,21 @@
 #include <unistd.h>
 
 #include "binfmt.h"
+#include "config.h"
 #include "entry.h"
 #include "paths.h"
 #include "util.h"
 
-static void vmessage(int err, const char *fmt, va_list ap)
+/* "qus: <message>[: <strerror>][<hint>]" -- what failed, on what, then what to do. */
+static void vmessage(int err, const char *hint, const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fputs("qus: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	if (err)
 		fprintf(stderr, ": %s", strerror(err < 0 ? -err : err));
+	if (hint)
+		fputs(hint, stderr);
 	fputc('\n', stderr);
 }
 
@@ -29,16 +33,16 @@ void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(0, fmt, ap);
+	vmessage(0, NULL, fmt, ap);
 	va_end(ap);
 }
 
-void warn_err(int err, const char *fmt, ...)
+void warn_err(int err, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(err, fmt, ap);
+	vmessage(err, hint, fmt, ap);
 	va_end(ap);
 }
 
@@ -47,7 +51,7 @@ void die(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(0, fmt, ap);
+	vmessage(0, NULL, fmt, ap);
 	va_end(ap);
 	exit(status);
 }
@@ -58,7 +62,7 @@ void die_errno(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(err, fmt, ap);
+	vmessage(err, NULL, fmt, ap);
 	va_end(ap);
 	exit(status);
 }
@@ -68,14 +72,22 @@ void die_usage(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(0, fmt, ap);
+	vmessage(0, NULL, fmt, ap);
 	va_end(ap);
 	fputs("Try 'qus --help' for more information.\n", stderr);
 	exit(EXIT_USAGE);
 }
 
-void common_option(struct qus_ctx *ctx, int c, const char *cmd, const char *usage)
+void common_option(struct qus_ctx *ctx, int c, char **argv, const char *cmd, const char *usage)
 {
+	/*
+	 * optind has moved past the offending word.  A long option is named
+	 * by that word; a short one by optopt (it may sit in a cluster).
+	 */
+	const char *word = optind > 0 ? argv[optind - 1] : "?";
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	const char *opt = !strncmp(word, "--", 2) ? word : shortopt;
+
 	switch (c) {
 	case OPT_BINFMT_DIR:
 		ctx->binfmt_dir = optarg;
@@ -83,13 +95,19 @@ void common_option(struct qus_ctx *ctx, int c, const char *cmd, const char *usag
 	case 'h':
 		fputs(usage, stdout);
 		exit(EXIT_OK);
-	case '?':
-		/* getopt_long already said which option it does not know. */
-		fprintf(stderr, "Try 'qus %s --help' for more information.\n", cmd);
-		exit(EXIT_USAGE);
+	case 'V':
+		print_version();
+		exit(EXIT_OK);
+	case ':':
+		die_usage("%s: option '%s' needs a value", cmd, opt);
 	default:
-		return;
+		die_usage("%s: unknown option '%s'", cmd, opt);
 	}
+}
+
+void print_version(void)
+{
+	printf("qus %s\n", QUS_VERSION);
 }
 
 const char *binfmt_hint(int err)
@@ -119,14 +137,14 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 			     "'modprobe binfmt_misc', or give the mount point with --binfmt-dir)",
 			     dir);
 		else
-			warn_err(fd, "cannot open %s", dir);
+			warn_err(fd, NULL, "cannot open %s", dir);
 		return -1;
 	}
 	r = binfmt_is_mounted(fd);
 	if (r == 1)
 		return fd;
 	if (r < 0) {
-		warn_err(r, "cannot examine %s", dir);
+		warn_err(r, NULL, "cannot examine %s", dir);
 		close(fd);
 		return -1;
 	}
@@ -139,7 +157,7 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 	close(fd);
 	if (r <= 0) {
 		if (r < 0)
-			warn_err(r, "cannot read %s", dir);
+			warn_err(r, NULL, "cannot read %s", dir);
 		else
 			warn("%s is not a binfmt_misc mount and is not empty; refusing to mount "
 			     "over it (give the mount point with --binfmt-dir)",
@@ -148,13 +166,13 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 	}
 	r = binfmt_mount(dir);
 	if (r < 0) {
-		warn_err(r, "cannot mount binfmt_misc on %s%s", dir, binfmt_hint(r));
+		warn_err(r, binfmt_hint(r), "cannot mount binfmt_misc on %s", dir);
 		return -1;
 	}
 	warn("binfmt_misc was not mounted; mounted it on %s", dir);
 	fd = binfmt_open(dir);
 	if (fd < 0) {
-		warn_err(fd, "cannot open %s", dir);
+		warn_err(fd, NULL, "cannot open %s", dir);
 		return -1;
 	}
 	return fd;

@@ -19,8 +19,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 /* "qus: <message>" on stderr. */
 void warn(const char *fmt, ...) PRINTF(1, 2);
-/* "qus: <message>: <strerror(err)>"; @err may be negative. */
-void warn_err(int err, const char *fmt, ...) PRINTF(2, 3);
+/* "qus: <message>: <strerror(err)><hint>"; @err may be negative, @hint NULL. */
+void warn_err(int err, const char *hint, const char *fmt, ...) PRINTF(3, 4);
 noreturn void die(int status, const char *fmt, ...) PRINTF(2, 3);
 /* Saves errno before anything else can change it. */
 noreturn void die_errno(int status, const char *fmt, ...) PRINTF(2, 3);
@@ -36,13 +36,15 @@ struct qus_ctx {
 #define OPT_BINFMT_DIR 0x1000
 #define COMMON_LONGOPTS                                                                    \
 	{ "binfmt-dir", required_argument, NULL, OPT_BINFMT_DIR },                         \
-	{ "help", no_argument, NULL, 'h' }
+	{ "help", no_argument, NULL, 'h' },                                                \
+	{ "version", no_argument, NULL, 'V' }
 
 /*
- * Handle an option of COMMON_LONGOPTS (or an unknown one) for command @cmd
- * with help text @usage.  Returns only for options it does not know.
+ * Handle an option of COMMON_LONGOPTS, or report an unknown option or a
+ * missing value (getopt's ':' and '?', with opterr = 0 and optstrings that
+ * start with ':') as a usage error of command @cmd.
  */
-void common_option(struct qus_ctx *ctx, int c, const char *cmd, const char *usage);
+void common_option(struct qus_ctx *ctx, int c, char **argv, const char *cmd, const char *usage);
 
 enum binfmt_access { BINFMT_READ, BINFMT_WRITE };
 

@@ -60,7 +60,7 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 		die(EXIT_FAIL, "out of memory");
 	/* '+': stop at the first word, which may be a command after global options. */
 	for (;;) {
-		c = getopt_long(argc, argv, "+hds:Q:F:e:c:p:g:i:V", longopts, NULL);
+		c = getopt_long(argc, argv, "+:hds:Q:F:e:c:p:g:i:V", longopts, NULL);
 		if (c == -1) {
 			if (optind >= argc)
 				break;
@@ -134,8 +134,7 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 			break;
 		default:
 			free(targets);
-			fputs("Try 'qus --help' for more information.\n", stderr);
-			exit(EXIT_USAGE);
+			common_option(ctx, c, argv, "options", usage_main);
 		}
 	}
 	/* Every usage error before anything is changed. */

@@ -28,8 +28,8 @@ int cmd_detect(struct qus_ctx *ctx, int argc, char **argv)
 	};
 	int c, status = EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		common_option(ctx, c, "detect", usage_detect);
+	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1)
+		common_option(ctx, c, argv, "detect", usage_detect);
 	if (optind == argc)
 		die_usage("detect: name at least one file");
 	for (int i = optind; i < argc; i++) {
@@ -38,7 +38,7 @@ int cmd_detect(struct qus_ctx *ctx, int argc, char **argv)
 		long n = elf_read_header(AT_FDCWD, argv[i], hdr);
 
 		if (n < 0) {
-			warn_err((int)n, "cannot read %s", argv[i]);
+			warn_err((int)n, NULL, "cannot read %s", argv[i]);
 			status = EXIT_FAIL;
 			continue;
 		}

@@ -44,8 +44,8 @@ int run_export(struct qus_ctx *ctx, const struct export_request *req)
 	_cleanup_close_ int dirfd = open(req->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (dirfd < 0) {
-		warn_err(-errno, "export directory %s%s", req->dir,
-			 errno == ENOENT ? " (create it, or choose another with --exportdir)" : "");
+		warn_err(-errno, errno == ENOENT ? " (create it, or choose another with --exportdir)" : NULL,
+			 "cannot open export directory %s", req->dir);
 		return EXIT_FAIL;
 	}
 	if (fmt == EXPORT_DEBIAN && (req->flags & QUS_FLAG_O) && !(req->flags & QUS_FLAG_C))
@@ -77,7 +77,7 @@ int run_export(struct qus_ctx *ctx, const struct export_request *req)
 		}
 		r = write_file_atomic(dirfd, name, text, (size_t)len, 0644);
 		if (r < 0) {
-			warn_err(r, "cannot write %s/%s", req->dir, name);
+			warn_err(r, NULL, "cannot write %s/%s", req->dir, name);
 			failed++;
 			continue;
 		}
@@ -108,7 +108,7 @@ int cmd_export(struct qus_ctx *ctx, int argc, char **argv)
 
 	memset(&req, 0, sizeof(req));
 	entry_opts_init(&eo);
-	while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hqV", longopts, NULL)) != -1) {
 		if (entry_option(ctx, &eo, c, optarg))
 			continue;
 		switch (c) {
@@ -125,7 +125,7 @@ int cmd_export(struct qus_ctx *ctx, int argc, char **argv)
 			req.quiet = true;
 			break;
 		default:
-			common_option(ctx, c, "export", usage_export);
+			common_option(ctx, c, argv, "export", usage_export);
 		}
 	}
 	if (format < 0)

@@ -140,7 +140,7 @@ static int check_entry(struct qus_ctx *ctx, const struct binfmt_entry *e, struct
 			return -1;
 		}
 		if (r < 0) {
-			warn_err(r, "%s: cannot verify %s for the credential flag", e->name,
+			warn_err(r, NULL, "%s: cannot verify %s for the credential flag", e->name,
 				 e->interpreter);
 			return -1;
 		}
@@ -164,7 +164,7 @@ static void report_kernel_error(struct qus_ctx *ctx, const struct binfmt_entry *
 		warn("%s: the kernel rejected the entry as invalid: %s", e->name, buf);
 		return;
 	}
-	warn_err(err, "%s: cannot register in %s%s", e->name, ctx->binfmt_dir, binfmt_hint(err));
+	warn_err(err, binfmt_hint(err), "%s: cannot register in %s", e->name, ctx->binfmt_dir);
 }
 
 static void note_skip(const struct reg_request *req, struct reg_tally *t, struct qus_ctx *ctx,
@@ -304,7 +304,7 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 
 	memset(&req, 0, sizeof(req));
 	entry_opts_init(&eo);
-	while ((c = getopt_long(argc, argv, "hnq", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hnqV", longopts, NULL)) != -1) {
 		if (entry_option(ctx, &eo, c, optarg))
 			continue;
 		switch (c) {
@@ -318,7 +318,7 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 			req.quiet = true;
 			break;
 		default:
-			common_option(ctx, c, "register", usage_register);
+			common_option(ctx, c, argv, "register", usage_register);
 		}
 	}
 	parse_targets_or_die(argv + optind, argc - optind, &req.targets);

@@ -61,7 +61,7 @@ static int collect(struct qus_ctx *ctx, struct status *st, const struct target_s
 	if (r == 0)
 		r = binfmt_list(fd, &names, &count);
 	if (r < 0) {
-		warn_err(r, "cannot read %s", ctx->binfmt_dir);
+		warn_err(r, NULL, "cannot read %s", ctx->binfmt_dir);
 		close(fd);
 		return -1;
 	}
@@ -80,7 +80,7 @@ static int collect(struct qus_ctx *ctx, struct status *st, const struct target_s
 		if (r == -ENOENT)
 			continue; /* removed while we looked */
 		if (r < 0) {
-			warn_err(r, "cannot read entry %s/%s", ctx->binfmt_dir, names[i]);
+			warn_err(r, NULL, "cannot read entry %s/%s", ctx->binfmt_dir, names[i]);
 			continue;
 		}
 		row->target = target_of_entry(&row->e);
@@ -215,11 +215,11 @@ int cmd_status(struct qus_ctx *ctx, int argc, char **argv)
 	bool json = false;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hjV", longopts, NULL)) != -1) {
 		if (c == 'j')
 			json = true;
 		else
-			common_option(ctx, c, "status", usage_status);
+			common_option(ctx, c, argv, "status", usage_status);
 	}
 	parse_targets_or_die(argv + optind, argc - optind, &filter);
 	if (collect(ctx, &st, &filter) < 0)

@@ -100,11 +100,11 @@ int cmd_targets(struct qus_ctx *ctx, int argc, char **argv)
 	bool json = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hjV", longopts, NULL)) != -1) {
 		if (c == 'j')
 			json = true;
 		else
-			common_option(ctx, c, "targets", usage_targets);
+			common_option(ctx, c, argv, "targets", usage_targets);
 	}
 	if (optind < argc)
 		die_usage("targets: unexpected argument '%s'", argv[optind]);

@@ -42,7 +42,7 @@ static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet,
 		return 0;
 	}
 	if (r < 0) {
-		warn_err(r, "%s: cannot remove from %s%s", name, ctx->binfmt_dir, binfmt_hint(r));
+		warn_err(r, binfmt_hint(r), "%s: cannot remove from %s", name, ctx->binfmt_dir);
 		return -1;
 	}
 	(*n)++;
@@ -70,7 +70,7 @@ int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 		int r = binfmt_list(fd, &names, &count);
 
 		if (r < 0) {
-			warn_err(r, "cannot list %s", ctx->binfmt_dir);
+			warn_err(r, NULL, "cannot list %s", ctx->binfmt_dir);
 			close(fd);
 			return EXIT_FAIL;
 		}
@@ -107,7 +107,7 @@ int cmd_unregister(struct qus_ctx *ctx, int argc, char **argv)
 	bool all = false, quiet = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "haq", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":haqV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;
@@ -116,7 +116,7 @@ int cmd_unregister(struct qus_ctx *ctx, int argc, char **argv)
 			quiet = true;
 			break;
 		default:
-			common_option(ctx, c, "unregister", usage_unregister);
+			common_option(ctx, c, argv, "unregister", usage_unregister);
 		}
 	}
 	if (all && optind < argc)

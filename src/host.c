@@ -8,6 +8,7 @@
 #include <sys/personality.h>
 #include <sys/utsname.h>
 
+#include "probe.h"
 #include "util.h"
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -79,6 +80,49 @@ static bool kernel_runs_compat32(void)
 	return true;
 }
 
+/* The 32-bit modes the table lists for the host, by the table's rule alone. */
+static void decide_by_table(struct qus_host *h)
+{
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		const struct qus_target *t = &qus_targets[i];
+
+		h->native[i] = NATIVE_NO;
+		if (!h->target)
+			continue;
+		if (t == h->target)
+			h->native[i] = NATIVE_HOST;
+		else if (arch_word_in(t->native_on, h->target->name) &&
+			 (t->elf_class == h->target->elf_class || h->compat32))
+			h->native[i] = NATIVE_COMPAT;
+	}
+	h->probed = false;
+}
+
+/* Ask the kernel: the probes that run in an empty binfmt_misc are native. */
+static void decide_by_probes(struct qus_host *h)
+{
+	const struct qus_target *cand[7];
+	size_t n = 0;
+	int mask;
+
+	if (!h->target)
+		return;
+	for (size_t i = 0; i < QUS_NTARGETS && n < ARRAY_SIZE(cand); i++) {
+		const struct qus_target *t = &qus_targets[i];
+
+		if (t->probe && arch_word_in(t->native_on, h->target->name))
+			cand[n++] = t;
+	}
+	if (n == 0)
+		return;
+	mask = probe_run_native(cand, n);
+	if (mask < 0)
+		return; /* keep the table's decision */
+	for (size_t j = 0; j < n; j++)
+		h->native[arch_index(cand[j])] = (mask & (1 << j)) ? NATIVE_COMPAT : NATIVE_NO;
+	h->probed = true;
+}
+
 int host_detect(struct qus_host *h)
 {
 	struct utsname u;
@@ -94,14 +138,23 @@ int host_detect(struct qus_host *h)
 	}
 	h->target = host_target_for_machine(h->machine);
 	h->compat32 = kernel_runs_compat32();
+	decide_by_table(h);
+	decide_by_probes(h);
 	return 0;
+}
+
+void host_assume(struct qus_host *h, const struct qus_target *target, bool compat32)
+{
+	h->target = target;
+	h->compat32 = compat32;
+	decide_by_table(h);
 }
 
 void host_override(struct qus_host *h, const struct qus_target *target)
 {
-	h->target = target;
 	snprintf(h->machine, sizeof(h->machine), "%s", target->name);
-	h->compat32 = true; /* what the table says the target's kernels usually do */
+	/* What the table says the target's kernels usually do. */
+	host_assume(h, target, true);
 }
 
 bool host_kernel_at_least(const struct qus_host *h, unsigned major, unsigned minor)
@@ -111,14 +164,5 @@ bool host_kernel_at_least(const struct qus_host *h, unsigned major, unsigned min
 
 enum native_kind host_runs_natively(const struct qus_host *h, const struct qus_target *t)
 {
-	if (!h->target)
-		return NATIVE_NO;
-	if (t == h->target)
-		return NATIVE_HOST;
-	if (!arch_word_in(t->native_on, h->target->name))
-		return NATIVE_NO;
-	/* Same class (e.g. i386 on an i486 host) needs no compat mode. */
-	if (t->elf_class != h->target->elf_class && !h->compat32)
-		return NATIVE_NO;
-	return NATIVE_COMPAT;
+	return h->native[arch_index(t)];
 }

@@ -11,16 +11,36 @@
 
 #include "arch.h"
 
+enum native_kind {
+	NATIVE_NO = 0,
+	NATIVE_HOST,   /* the host's own architecture */
+	NATIVE_COMPAT, /* a 32-bit mode the host kernel runs natively */
+};
+
 struct qus_host {
 	char machine[65]; /* uname -m */
 	char release[65]; /* uname -r */
 	unsigned kernel_major, kernel_minor;
 	const struct qus_target *target; /* NULL: a machine the table does not know */
-	bool compat32;			 /* the kernel runs 32-bit programs (PER_LINUX32) */
+	bool compat32;			 /* the kernel accepts PER_LINUX32 */
+	bool probed;			 /* native[] comes from executing probes */
+	enum native_kind native[QUS_NTARGETS];
 };
 
-/* Fill @h from uname(2) and the kernel's answer to personality(PER_LINUX32). 0 or -errno. */
+/*
+ * Fill @h from uname(2), then decide which targets run natively: the host's
+ * own, and each 32-bit mode the table lists for it if its probe runs in an
+ * empty binfmt_misc (probe.c).  Where no probe can run (Linux < 6.7, user
+ * namespaces forbidden), a 32-bit mode counts if the kernel accepts the
+ * PER_LINUX32 personality.  0 or -errno.
+ */
 int host_detect(struct qus_host *h);
+
+/*
+ * Decide natives from the table alone, for a host that is @target and runs
+ * 32-bit modes if @compat32 (no probes: the host may be another machine).
+ */
+void host_assume(struct qus_host *h, const struct qus_target *target, bool compat32);
 
 /*
  * Pretend the host is @target (for exporting configuration for another
@@ -38,12 +58,6 @@ const struct qus_target *host_target_for_machine(const char *machine);
 int kernel_version_parse(const char *release, unsigned *major, unsigned *minor);
 
 bool host_kernel_at_least(const struct qus_host *h, unsigned major, unsigned minor);
-
-enum native_kind {
-	NATIVE_NO = 0,
-	NATIVE_HOST,   /* the host's own architecture */
-	NATIVE_COMPAT, /* a 32-bit mode the host kernel runs natively */
-};
 
 enum native_kind host_runs_natively(const struct qus_host *h, const struct qus_target *t);
 

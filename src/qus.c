@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "config.h"
 #include "paths.h"
 
 /* What a command needs before it runs; the dispatcher provides it once. */
@@ -85,11 +84,6 @@ const char usage_main[] =
 	"Exit status: 0 success, 1 failure (partial results are reported), 2 usage\n"
 	"error.  See qus(1).\n";
 
-void print_version(void)
-{
-	printf("qus %s\n", QUS_VERSION);
-}
-
 static const struct command *find_command(const char *name)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -133,6 +127,7 @@ int main(int argc, char **argv)
 	struct qus_ctx ctx = { .binfmt_dir = BINFMT_DEFAULT_DIR };
 	int r;
 
+	opterr = 0; /* qus reports option errors itself, in its own words */
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;

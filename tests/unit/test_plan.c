@@ -103,8 +103,7 @@ static void test_decide(void **state)
 
 	(void)state;
 	memset(&h, 0, sizeof(h));
-	h.target = x86_64;
-	h.compat32 = true;
+	host_assume(&h, x86_64, true);
 	assert_int_equal(plan_decide(&h, arm, false, false), PLAN_REGISTER);
 	assert_int_equal(plan_decide(&h, i386, false, false), PLAN_SKIP_NATIVE);
 	assert_int_equal(plan_decide(&h, i386, true, false), PLAN_REGISTER);

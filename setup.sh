@@ -1,0 +1,164 @@
+#!/bin/bash
+# Set up a Debian 12 machine for qus, then run a job.  Run as root.
+#
+#   ./setup.sh register   install, build, register every emulator, prove they work
+#   ./setup.sh test       install, build, run the whole test suite (tests/run)
+#
+# Steps alone: deps (apt-get), build (meson), fixtures (foreign busybox
+# binaries from Debian's archive into build/fixtures).  Every step is
+# idempotent and skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DEBIAN_FRONTEND=noninteractive
+
+# What the build, the tests and the main job need, all from Debian.
+PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
+qemu-user-static binfmt-support systemd util-linux jq groff-base file"
+# Architectures of the foreign busybox-static fixtures (REFERENCE.md section 4).
+FOREIGN_ARCHS="arm64 armhf armel i386 s390x ppc64el mips64el"
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		log "$1 needs root (it runs apt-get / registers with the kernel); run: sudo $0 $1"
+		exit 1
+	fi
+}
+
+# apt-get update often exits non-zero here because one foreign architecture's
+# security index fails to download (REFERENCE.md section 4); the packages are
+# still there.  Retry, then go on and let the installs say what is missing.
+apt_update() {
+	local i
+	for i in 1 2 3; do
+		if apt-get update -qq; then return 0; fi
+		log "apt-get update failed (attempt $i); an index of a foreign architecture may be missing"
+		sleep 2
+	done
+	return 0
+}
+
+deps() {
+	local missing=() p a archs new_arch=0
+	need_root deps
+	archs=$(dpkg --print-foreign-architectures)
+	for a in $FOREIGN_ARCHS; do
+		if ! grep -qx "$a" <<<"$archs"; then
+			dpkg --add-architecture "$a"
+			new_arch=1
+		fi
+	done
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ] || [ $new_arch = 1 ]; then
+		apt_update
+	fi
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing ${missing[*]}"
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+}
+
+build() {
+	[ -d build-asan ] || meson setup build-asan -Dbuildtype=debug \
+		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	ninja -C build-asan >/dev/null
+	# The release binary: static, musl, no runtime dependency.
+	[ -d build-static ] || CC=musl-gcc meson setup build-static -Dstatic=true -Dtests=false \
+		-Dbuildtype=minsize -Db_ndebug=true >/dev/null
+	ninja -C build-static >/dev/null
+	log "built build-static/qus ($(stat -c %s build-static/qus) bytes, static) and build-asan/qus"
+}
+
+fixture() { # Debian architecture -> build/fixtures/busybox/ARCH/busybox
+	local a=$1 dir=build/fixtures/busybox/$1 tmp i
+	[ -x "$dir/busybox" ] && return 0
+	tmp=$(mktemp -d)
+	for i in 1 2 3; do
+		if (cd "$tmp" && apt-get download -qq "busybox-static:$a" 2>/dev/null); then break; fi
+		[ "$i" = 2 ] && apt_update
+		sleep 1
+	done
+	if ! ls "$tmp"/busybox-static_*.deb >/dev/null 2>&1; then
+		log "could not download busybox-static:$a from Debian's archive"
+		rm -rf "$tmp"
+		return 1
+	fi
+	dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/x"
+	mkdir -p "$dir"
+	cp "$tmp/x/bin/busybox" "$dir/busybox"
+	rm -rf "$tmp"
+}
+
+fixtures() {
+	local a failed=0
+	for a in $FOREIGN_ARCHS; do fixture "$a" || failed=1; done
+	return $failed
+}
+
+# The main job: register every foreign target on this machine, then run a
+# real program of every fixture architecture through the registration.
+register() {
+	local qus=build-static/qus line a target want got failed=0
+	need_root register
+	"$qus" register
+	"$qus" status
+	echo
+	echo "Foreign programs through the registration (Debian's busybox-static):"
+	while read -r line; do
+		a=${line%%:*} target=${line#*:} want=${target#*:} target=${target%%:*}
+		bb=build/fixtures/busybox/$a/busybox
+		if "$qus" detect "$bb" | grep -q '(native)'; then
+			printf '  %-10s %-10s runs natively on this host\n' "$a" "$target"
+			continue
+		fi
+		got=$("$bb" uname -m 2>&1) || true
+		if [ "$got" = "$want" ]; then
+			printf '  %-10s %-10s ok: uname -m says %s\n' "$a" "$target" "$got"
+		else
+			printf '  %-10s %-10s FAILED: uname -m said "%s", expected %s\n' "$a" "$target" \
+				"$got" "$want"
+			failed=1
+		fi
+	done <<-EOF
+		arm64:aarch64:aarch64
+		armhf:arm:armv7l
+		armel:arm:armv7l
+		i386:i386:i686
+		s390x:s390x:s390x
+		ppc64el:ppc64le:ppc64le
+		mips64el:mips64el:mips64
+	EOF
+	return $failed
+}
+
+usage() {
+	sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+}
+
+[ $# -gt 0 ] || usage
+for step in "$@"; do
+	case $step in
+	deps) deps ;;
+	build) build ;;
+	fixtures) fixtures ;;
+	register)
+		deps
+		build
+		fixtures || log "some fixtures are missing; registration goes on without them"
+		register
+		;;
+	test)
+		deps
+		build
+		fixtures || log "some fixtures are missing; the tests that need them will say so"
+		exec tests/run
+		;;
+	*) usage ;;
+	esac
+done

@@ -1,0 +1,65 @@
+# shellcheck shell=bash
+# Common set-up of every shell suite: paths, binaries, fixtures, helpers.
+# tests/run exports QUS (the sanitizer build), QUS_STATIC (the release
+# binary) and FIXTURES; a suite can also be run alone from the top directory.
+
+QUS_ROOT=${QUS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+QUS=${QUS:-$QUS_ROOT/build-asan/qus}
+QUS_STATIC=${QUS_STATIC:-$QUS_ROOT/build-static/qus}
+FIXTURES=${FIXTURES:-$QUS_ROOT/build/fixtures}
+GOLDEN=$QUS_ROOT/tests/golden
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcode=99}
+
+# shellcheck source=tap.sh
+. "$QUS_ROOT/tests/lib/tap.sh"
+
+# Foreign busybox-static binaries from Debian (fetched by setup.sh):
+# Debian architecture, qus target, `uname -m` under emulation (REFERENCE.md section 4).
+BUSYBOXES="arm64:aarch64:aarch64 armhf:arm:armv7l armel:arm:armv7l i386:i386:i686
+s390x:s390x:s390x ppc64el:ppc64le:ppc64le mips64el:mips64el:mips64"
+
+busybox_path() { echo "$FIXTURES/busybox/$1/busybox"; }
+
+have_fixtures() {
+	local b
+	for b in $BUSYBOXES; do
+		[ -x "$(busybox_path "${b%%:*}")" ] || return 1
+	done
+}
+
+# The host's own architecture as qus names it.
+host_target() { "$QUS" targets --json | jq -r '.targets[] | select(.native == "host") | .name'; }
+
+# Run "$@" as root of a new user namespace whose own binfmt_misc instance is
+# mounted on /proc/sys/fs/binfmt_misc (Linux >= 6.7).  Execs inside use that
+# instance; the host's is never touched, whatever the command registers.
+in_private_binfmt() {
+	unshare --user --map-root-user --mount --propagation private -- \
+		/bin/bash -c 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || exit 97
+exec "$@"' private "$@"
+}
+
+# Whether this kernel gives user namespaces their own binfmt_misc.
+private_binfmt_works() { in_private_binfmt test -e /proc/sys/fs/binfmt_misc/register 2>/dev/null; }
+
+# Run the rest of the calling suite inside one private binfmt_misc instance
+# (see in_private_binfmt).  Without kernel support the whole suite is a skip.
+enter_private_binfmt() {
+	[ -n "${QUS_IN_PRIVATE:-}" ] && return 0
+	if ! private_binfmt_works; then
+		skip "$(basename "$0")" "this kernel gives user namespaces no binfmt_misc of their own (Linux >= 6.7)"
+		done_testing
+		exit 0
+	fi
+	rm -rf "$_tap_tmp"
+	QUS_IN_PRIVATE=1 exec unshare --user --map-root-user --mount --propagation private -- \
+		/bin/bash -c 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || exit 97
+exec "$@"' private bash "$0" "$@"
+}
+
+# The text of every entry file: a fingerprint of the whole registration.
+binfmt_state() { (cd /proc/sys/fs/binfmt_misc && for f in *; do echo "== $f"; cat "$f"; done); }
+
+# Whether the text is one valid JSON document.
+is_json() { jq -e . >/dev/null 2>&1 <<<"$1"; }
