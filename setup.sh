@@ -59,18 +59,26 @@ deps() {
 	fi
 	if [ ${#missing[@]} -gt 0 ]; then
 		log "installing ${missing[*]}"
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+			log "apt-get install failed for: ${missing[*]}"
+			return 1
+		}
 	fi
 }
 
 build() {
-	[ -d build-asan ] || meson setup build-asan -Dbuildtype=debug \
-		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-	ninja -C build-asan >/dev/null
+	# The tests' build: ASan and UBSan, with the unit tests.
+	if [ ! -d build-asan ]; then
+		meson setup build-asan -Dbuildtype=debug -Db_sanitize=address,undefined \
+			-Db_lundef=false >/dev/null || return 1
+	fi
+	ninja -C build-asan >/dev/null || return 1
 	# The release binary: static, musl, no runtime dependency.
-	[ -d build-static ] || CC=musl-gcc meson setup build-static -Dstatic=true -Dtests=false \
-		-Dbuildtype=minsize -Db_ndebug=true >/dev/null
-	ninja -C build-static >/dev/null
+	if [ ! -d build-static ]; then
+		CC=musl-gcc meson setup build-static -Dstatic=true -Dtests=false \
+			-Dbuildtype=minsize -Db_ndebug=true >/dev/null || return 1
+	fi
+	ninja -C build-static >/dev/null || return 1
 	log "built build-static/qus ($(stat -c %s build-static/qus) bytes, static) and build-asan/qus"
 }
 
@@ -88,10 +96,11 @@ fixture() { # Debian architecture -> build/fixtures/busybox/ARCH/busybox
 		rm -rf "$tmp"
 		return 1
 	fi
-	dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/x"
-	mkdir -p "$dir"
-	cp "$tmp/x/bin/busybox" "$dir/busybox"
+	dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/x" && mkdir -p "$dir" &&
+		cp "$tmp/x/bin/busybox" "$dir/busybox"
+	local r=$?
 	rm -rf "$tmp"
+	return $r
 }
 
 fixtures() {
@@ -144,18 +153,22 @@ usage() {
 [ $# -gt 0 ] || usage
 for step in "$@"; do
 	case $step in
-	deps) deps ;;
-	build) build ;;
-	fixtures) fixtures ;;
+	deps) deps || exit 1 ;;
+	build) build || exit 1 ;;
+	fixtures) fixtures || exit 1 ;;
 	register)
-		deps
-		build
+		deps || exit 1
+		build || exit 1
 		fixtures || log "some fixtures are missing; registration goes on without them"
 		register
 		;;
 	test)
-		deps
-		build
+		if ! deps || ! build; then
+			# Still end the way every test run ends, for CI.
+			log "set-up failed; no test could run"
+			echo "0 passed, 1 failed"
+			exit 1
+		fi
 		fixtures || log "some fixtures are missing; the tests that need them will say so"
 		exec tests/run
 		;;
