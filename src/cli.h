@@ -59,6 +59,9 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access);
 /* What to do about an errno from writing to binfmt_misc, or "". */
 const char *binfmt_hint(int err);
 
+/* The same for registering an entry with @flags on host @h: also names flags the kernel lacks. */
+const char *register_error_hint(int err, unsigned flags, const struct qus_host *h);
+
 /* Parse target arguments or exit with a usage error naming the unknown one. */
 void parse_targets_or_die(char *const *names, int count, struct target_set *set);
 
@@ -128,7 +131,11 @@ struct reg_request {
 };
 int run_register(struct qus_ctx *ctx, const struct reg_request *req);
 
-/* Remove qemu-<t> for the targets in @set, or every qemu-* entry if @all. */
+/*
+ * Remove qemu-<t> for the targets in @set, or every qemu-* entry if @all.
+ * EXIT_OK, EXIT_FAIL (an entry could not be removed), or -1 if binfmt_misc
+ * could not be opened at all (reported).
+ */
 int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, bool quiet);
 
 struct export_request {

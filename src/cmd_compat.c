@@ -154,8 +154,12 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 
 	if (reset) {
 		struct target_set none = { { false }, false };
+		int r = run_unregister(ctx, &none, true, false);
 
-		status = run_unregister(ctx, &none, true, false);
+		/* Without binfmt_misc, registering would only repeat the same error. */
+		if (r < 0)
+			return EXIT_FAIL;
+		status = r;
 	}
 	if (debian || systemd_cpu) {
 		struct export_request req = {

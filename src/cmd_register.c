@@ -150,21 +150,18 @@ static int check_entry(struct qus_ctx *ctx, const struct binfmt_entry *e, struct
 
 static void report_kernel_error(struct qus_ctx *ctx, const struct binfmt_entry *e, int err)
 {
-	if (err == -EINVAL && (e->flags & QUS_FLAG_F) && !host_kernel_at_least(&ctx->host, 4, 8)) {
-		warn("%s: kernel %s rejected flag F, which needs Linux 4.8 or later (use "
-		     "--no-persistent)",
-		     e->name, ctx->host.release);
-		return;
-	}
-	if (err == -EINVAL) {
-		char buf[QUS_REGISTER_MAX + 1];
+	char buf[QUS_REGISTER_MAX + 1];
 
-		if (entry_format_register(e, buf, sizeof(buf)) < 0)
-			buf[0] = '\0';
-		warn("%s: the kernel rejected the entry as invalid: %s", e->name, buf);
+	if (err != -EINVAL) {
+		warn_err(err, register_error_hint(err, e->flags, &ctx->host), "%s: cannot register in %s",
+			 e->name, ctx->binfmt_dir);
 		return;
 	}
-	warn_err(err, binfmt_hint(err), "%s: cannot register in %s", e->name, ctx->binfmt_dir);
+	/* EINVAL: name the kernel's reason if qus knows it, else show the string. */
+	if (entry_format_register(e, buf, sizeof(buf)) < 0)
+		buf[0] = '\0';
+	warn("%s: kernel %s rejected the entry%s: %s", e->name, ctx->host.release,
+	     register_error_hint(err, e->flags, &ctx->host), buf);
 }
 
 static void note_skip(const struct reg_request *req, struct reg_tally *t, struct qus_ctx *ctx,

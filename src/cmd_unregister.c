@@ -63,7 +63,7 @@ int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 		return EXIT_OK;
 	}
 	if (fd < 0)
-		return EXIT_FAIL;
+		return -1; /* already reported: binfmt_misc cannot be opened at all */
 	if (all) {
 		char **names = NULL;
 		size_t count = 0;
@@ -125,5 +125,5 @@ int cmd_unregister(struct qus_ctx *ctx, int argc, char **argv)
 	if (!all && optind == argc)
 		die_usage("unregister: name the targets to remove, or --all for every qemu-* entry");
 	parse_targets_or_die(argv + optind, argc - optind, &set);
-	return run_unregister(ctx, &set, all, quiet);
+	return run_unregister(ctx, &set, all, quiet) == EXIT_OK ? EXIT_OK : EXIT_FAIL;
 }

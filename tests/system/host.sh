@@ -34,6 +34,20 @@ qemu_flags() { (cd $BM && cat qemu-* | sed -n 's/^flags: *//p' | sort -u); }
 
 check "the release binary is static (no program interpreter)" \
 	sh -c "! file -L '$QUS' | grep -q 'dynamically linked'"
+# As the only file of a FROM scratch image: an empty root holding nothing else.
+scratch=$(mktemp -d)
+cp "$QUS" "$scratch/qus"
+run chroot "$scratch" /qus --version
+is "$out" "$("$QUS" --version)" "the release binary runs alone in an empty root directory"
+run chroot "$scratch" /qus --reset --qemu-path /usr/bin --binfmt-dir /nonexistent
+rc_is 1 "... and reports what it cannot do there in one line"
+is "$err" "qus: /nonexistent does not exist (the kernel has no binfmt_misc; load it with 'modprobe binfmt_misc', or give the mount point with --binfmt-dir)" \
+	"... (no binfmt_misc in an empty root)"
+run chroot "$scratch" /qus register --dry-run --no-persistent aarch64
+rc_is 0 "... and builds register strings there (without F the emulator may be elsewhere)"
+like "$out" ":qemu-aarch64:M::" "... the aarch64 string"
+rm -rf "$scratch"
+diag "release binary: $(stat -c %s "$QUS") bytes"
 
 was_mounted=$([ -e $BM/register ] && echo yes || echo no)
 run "$QUS" register

@@ -2,6 +2,8 @@
 /* Option handling shared by register and export: flags, emulator location, host. */
 #include "unit.h"
 
+#include <errno.h>
+
 #include "cli.h"
 #include "entry.h"
 
@@ -86,12 +88,28 @@ static void test_location_and_host(void **state)
 	assert_false(entry_option(&ctx, &o, 'q', NULL));
 }
 
+/* The kernel says only EINVAL; qus names the flag an old kernel lacks. */
+static void test_register_error_hints(void **state)
+{
+	struct qus_ctx old = ctx_on_kernel(4, 4), new = ctx_on_kernel(6, 18);
+
+	(void)state;
+	assert_non_null(strstr(register_error_hint(-EINVAL, QUS_FLAG_F, &old.host),
+			       "flag F needs Linux 4.8"));
+	assert_string_equal(register_error_hint(-EINVAL, QUS_FLAG_O, &old.host), "");
+	assert_string_equal(register_error_hint(-EINVAL, QUS_FLAG_F, &new.host), "");
+	assert_non_null(strstr(register_error_hint(-EACCES, 0, &new.host), "run as root"));
+	assert_non_null(strstr(register_error_hint(-EROFS, 0, &new.host), "--privileged"));
+	assert_string_equal(register_error_hint(-ENOSPC, 0, &new.host), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_follow_kernel),
 		cmocka_unit_test(test_flag_switches),
 		cmocka_unit_test(test_location_and_host),
+		cmocka_unit_test(test_register_error_hints),
 	};
 	return qus_run_tests("options", tests, ARRAY_SIZE(tests));
 }
