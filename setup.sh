@@ -14,7 +14,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 # What the build, the tests and the main job need, all from Debian.
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
-qemu-user-static binfmt-support systemd util-linux jq groff-base file"
+qemu-user-static binfmt-support systemd util-linux jq groff-base file clang-format"
 # Architectures of the foreign busybox-static fixtures (REFERENCE.md section 4).
 FOREIGN_ARCHS="arm64 armhf armel i386 s390x ppc64el mips64el"
 

@@ -43,6 +43,7 @@
  * line is one instruction, spelled out in the comment.  The tests run every
  * probe under its QEMU emulator.
  */
+/* clang-format off */
 static const uint8_t probe_i386[] = {
 	0x31, 0xdb,			/* xor  %ebx,%ebx      status 0 */
 	0xb8, 0x01, 0x00, 0x00, 0x00,	/* mov  $1,%eax        __NR_exit */
@@ -84,19 +85,22 @@ static const uint8_t probe_mips_n32_le[] = {
 	0xaa, 0x17, 0x02, 0x24, /* li   $v0, 6058          __NR_exit (n32) */
 	0x0c, 0x00, 0x00, 0x00, /* syscall */
 };
+/* clang-format on */
 #define PROBE(code) .probe = (code), .probe_len = sizeof(code)
 /* e_flags: EABI version 5 (arm64 kernels refuse 32-bit ARM without one), BE8. */
-#define EF_ARM_EABI5	   0x05000000
-#define EF_ARM_BE8	   0x00800000
+#define EF_ARM_EABI5 0x05000000
+#define EF_ARM_BE8   0x00800000
 /* e_flags: o32 ABI; n32 = EF_MIPS_ABI2 with a 64-bit ISA (MIPS III). */
-#define EF_MIPS_O32	   0x00001000
-#define EF_MIPS_N32	   0x20000020
+#define EF_MIPS_O32 0x00001000
+#define EF_MIPS_N32 0x20000020
 
-#define LE ELFDATA2LSB
-#define BE ELFDATA2MSB
+#define LE  ELFDATA2LSB
+#define BE  ELFDATA2MSB
 #define C32 ELFCLASS32
 #define C64 ELFCLASS64
 
+/* One row per target, aligned by hand. */
+/* clang-format off */
 const struct qus_target qus_targets[QUS_NTARGETS] = {
 	{ .name = "i386", .family = "i386", .emulator = "i386",
 	  .aliases = "i686 i586 x86 386 linux/386",
@@ -264,6 +268,7 @@ const struct qus_target qus_targets[QUS_NTARGETS] = {
 	  .elf_class = C64, .elf_data = LE, .machine = 258 /* EM_LOONGARCH */,
 	  .abiversion_mask = 0x00 },
 };
+/* clang-format on */
 
 bool arch_word_in(const char *list, const char *word)
 {

@@ -23,16 +23,16 @@ enum qus_mips_abi {
 };
 
 struct qus_target {
-	const char *name;      /* QEMU's target name; the entry is named "qemu-<name>" */
-	const char *family;    /* QEMU's family (REFERENCE.md section 2) */
-	const char *emulator;  /* emulator file stem: qemu-<emulator><suffix> */
-	const char *aliases;   /* space-separated: Debian, uname -m, OCI platform names */
-	const char *native_on; /* other host targets whose kernels run this natively */
-	uint8_t elf_class;     /* ELFCLASS32 or ELFCLASS64 */
-	uint8_t elf_data;      /* ELFDATA2LSB or ELFDATA2MSB */
-	uint16_t machine;      /* e_machine */
+	const char *name;	 /* QEMU's target name; the entry is named "qemu-<name>" */
+	const char *family;	 /* QEMU's family (REFERENCE.md section 2) */
+	const char *emulator;	 /* emulator file stem: qemu-<emulator><suffix> */
+	const char *aliases;	 /* space-separated: Debian, uname -m, OCI platform names */
+	const char *native_on;	 /* other host targets whose kernels run this natively */
+	uint8_t elf_class;	 /* ELFCLASS32 or ELFCLASS64 */
+	uint8_t elf_data;	 /* ELFDATA2LSB or ELFDATA2MSB */
+	uint16_t machine;	 /* e_machine */
 	uint8_t abiversion_mask; /* mask applied to EI_ABIVERSION */
-	uint8_t mips_abi;      /* enum qus_mips_abi */
+	uint8_t mips_abi;	 /* enum qus_mips_abi */
 	/*
 	 * For targets a host may run natively (native_on): machine code that
 	 * calls exit(0), and the e_flags its ELF header needs.  probe.c wraps it

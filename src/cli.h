@@ -34,10 +34,12 @@ struct qus_ctx {
 
 /* The options every command takes. */
 #define OPT_BINFMT_DIR 0x1000
+/* clang-format off */
 #define COMMON_LONGOPTS                                                                    \
 	{ "binfmt-dir", required_argument, NULL, OPT_BINFMT_DIR },                         \
 	{ "help", no_argument, NULL, 'h' },                                                \
 	{ "version", no_argument, NULL, 'V' }
+/* clang-format on */
 
 /*
  * Handle an option of COMMON_LONGOPTS, or report an unknown option or a
@@ -87,6 +89,7 @@ enum {
 	OPT_INCLUDE_NATIVE,
 	OPT_HOST,
 };
+/* clang-format off */
 #define ENTRY_LONGOPTS                                                                     \
 	{ "qemu-path", required_argument, NULL, OPT_QEMU_PATH },                           \
 	{ "qemu-suffix", required_argument, NULL, OPT_QEMU_SUFFIX },                       \
@@ -101,14 +104,15 @@ enum {
 	{ "no-credential", no_argument, NULL, OPT_NO_CREDENTIAL },                         \
 	{ "include-native", no_argument, NULL, OPT_INCLUDE_NATIVE },                       \
 	{ "host", required_argument, NULL, OPT_HOST }
+/* clang-format on */
 
 struct entry_opts {
 	const char *qemu_dir;
 	const char *qemu_suffix;
-	bool exact;	  /* --flags given: use exactly these */
+	bool exact; /* --flags given: use exactly these */
 	unsigned exact_flags;
-	unsigned set;	  /* --persistent etc. */
-	unsigned clear;	  /* --no-persistent etc. */
+	unsigned set;	/* --persistent etc. */
+	unsigned clear; /* --no-persistent etc. */
 	bool include_native;
 };
 

@@ -74,9 +74,10 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 			}
 			/* QEMU's script takes CPU names after the options too. */
 			if (!arch_find(argv[optind]) && ascii_strcasecmp(argv[optind], "all"))
-				die_usage("'%s' is neither a command nor a target (run 'qus --help' "
-					  "for commands, 'qus targets' for targets)",
-					  argv[optind]);
+				die_usage(
+					"'%s' is neither a command nor a target (run 'qus --help' "
+					"for commands, 'qus targets' for targets)",
+					argv[optind]);
 			targets[ntargets++] = argv[optind++];
 			continue;
 		}

@@ -44,7 +44,9 @@ int run_export(struct qus_ctx *ctx, const struct export_request *req)
 	_cleanup_close_ int dirfd = open(req->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (dirfd < 0) {
-		warn_err(-errno, errno == ENOENT ? " (create it, or choose another with --exportdir)" : NULL,
+		warn_err(-errno,
+			 errno == ENOENT ? " (create it, or choose another with --exportdir)"
+					 : NULL,
 			 "cannot open export directory %s", req->dir);
 		return EXIT_FAIL;
 	}
@@ -58,9 +60,8 @@ int run_export(struct qus_ctx *ctx, const struct export_request *req)
 		long len;
 		int r;
 
-		if (!req->targets.want[i] ||
-		    plan_decide(&ctx->host, t, req->include_native, req->targets.explicit) !=
-			    PLAN_REGISTER)
+		if (!req->targets.want[i] || plan_decide(&ctx->host, t, req->include_native,
+							 req->targets.explicit) != PLAN_REGISTER)
 			continue;
 		if (plan_entry(t, req->qemu_dir, req->qemu_suffix, req->flags, &e) < 0 ||
 		    entry_validate(&e) != ENTRY_OK) {

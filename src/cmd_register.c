@@ -153,8 +153,8 @@ static void report_kernel_error(struct qus_ctx *ctx, const struct binfmt_entry *
 	char buf[QUS_REGISTER_MAX + 1];
 
 	if (err != -EINVAL) {
-		warn_err(err, register_error_hint(err, e->flags, &ctx->host), "%s: cannot register in %s",
-			 e->name, ctx->binfmt_dir);
+		warn_err(err, register_error_hint(err, e->flags, &ctx->host),
+			 "%s: cannot register in %s", e->name, ctx->binfmt_dir);
 		return;
 	}
 	/* EINVAL: name the kernel's reason if qus knows it, else show the string. */

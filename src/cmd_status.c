@@ -173,10 +173,10 @@ static void print_human(struct qus_ctx *ctx, const struct status *st)
 		flags_format(flags_normalize(r->e.flags), flags);
 		if (!r->interpreter_exists)
 			missing = r->e.flags & QUS_FLAG_F ? " (not on disk; F keeps it open)"
-							   : " (missing)";
-		printf("%-20s %-12s %-8s %-5s %s%s\n", r->e.name,
-		       r->target ? r->target->name : "-", r->e.enabled ? "enabled" : "disabled",
-		       flags[0] ? flags : "-", r->e.interpreter, missing);
+							  : " (missing)";
+		printf("%-20s %-12s %-8s %-5s %s%s\n", r->e.name, r->target ? r->target->name : "-",
+		       r->e.enabled ? "enabled" : "disabled", flags[0] ? flags : "-",
+		       r->e.interpreter, missing);
 	}
 }
 

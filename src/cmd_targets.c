@@ -77,8 +77,7 @@ static void print_json(struct qus_ctx *ctx)
 
 static void print_human(struct qus_ctx *ctx)
 {
-	printf("%-13s %-13s %-26s %-7s %s\n", "TARGET", "FAMILY", "EMULATOR", "NATIVE",
-	       "ALIASES");
+	printf("%-13s %-13s %-26s %-7s %s\n", "TARGET", "FAMILY", "EMULATOR", "NATIVE", "ALIASES");
 	for (size_t i = 0; i < QUS_NTARGETS; i++) {
 		const struct qus_target *t = &qus_targets[i];
 		char emu[64];

@@ -75,7 +75,8 @@ int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 			return EXIT_FAIL;
 		}
 		for (size_t i = 0; i < count; i++)
-			if (is_qemu_entry(names[i]) && remove_one(ctx, fd, names[i], quiet, &removed))
+			if (is_qemu_entry(names[i]) &&
+			    remove_one(ctx, fd, names[i], quiet, &removed))
 				failed++;
 		binfmt_free_names(names, count);
 	} else {
@@ -123,7 +124,8 @@ int cmd_unregister(struct qus_ctx *ctx, int argc, char **argv)
 		die_usage("unregister: give targets or --all, not both");
 	/* Unlike register, no targets does not mean all: removal must be asked for. */
 	if (!all && optind == argc)
-		die_usage("unregister: name the targets to remove, or --all for every qemu-* entry");
+		die_usage(
+			"unregister: name the targets to remove, or --all for every qemu-* entry");
 	parse_targets_or_die(argv + optind, argc - optind, &set);
 	return run_unregister(ctx, &set, all, quiet) == EXIT_OK ? EXIT_OK : EXIT_FAIL;
 }

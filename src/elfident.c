@@ -10,11 +10,11 @@
 #include "util.h"
 
 /* Offsets in the ELF header (System V ABI, "ELF Header"). */
-#define OFF_TYPE     16
-#define OFF_MACHINE  18
-#define OFF_VERSION  20
-#define OFF_FLAGS32  36 /* e_flags of an ELF32 header */
-#define MIPS_ABI2    0x20 /* EF_MIPS_ABI2: n32 */
+#define OFF_TYPE    16
+#define OFF_MACHINE 18
+#define OFF_VERSION 20
+#define OFF_FLAGS32 36	 /* e_flags of an ELF32 header */
+#define MIPS_ABI2   0x20 /* EF_MIPS_ABI2: n32 */
 
 static void put16(uint8_t *p, uint16_t v, uint8_t data)
 {

@@ -49,8 +49,7 @@ static long render_debian(const struct binfmt_entry *e, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENOSPC : n;
 }
 
-long export_render(enum export_format format, const struct binfmt_entry *e, char *buf,
-		   size_t size)
+long export_render(enum export_format format, const struct binfmt_entry *e, char *buf, size_t size)
 {
 	long n;
 

@@ -26,8 +26,7 @@ int export_file_name(enum export_format format, const struct binfmt_entry *e, ch
  * through credentials), so a Debian file of an entry with O but not C
  * registers without O.  Returns the length, -EINVAL, or -ENOSPC.
  */
-long export_render(enum export_format format, const struct binfmt_entry *e, char *buf,
-		   size_t size);
+long export_render(enum export_format format, const struct binfmt_entry *e, char *buf, size_t size);
 
 /*
  * Write @len bytes to @name below @dirfd through a temporary file in the

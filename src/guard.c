@@ -38,8 +38,8 @@ static bool arch_matches(const struct qus_pattern *p, const struct qus_target *t
 	return false;
 }
 
-enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct qus_host *h,
-			       char *what, size_t whatlen)
+enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct qus_host *h, char *what,
+			       size_t whatlen)
 {
 	static const char *const natives[] = { SELF_EXE, HOST_SH, HOST_ENV };
 

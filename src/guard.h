@@ -27,8 +27,8 @@ enum guard_verdict {
  * and synthetic headers of the host's architecture.  On a refusal, @what
  * names the file or architecture that matched.
  */
-enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct qus_host *h,
-			       char *what, size_t whatlen);
+enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct qus_host *h, char *what,
+			       size_t whatlen);
 
 /*
  * For the credential flag: 0 if @interpreter and every directory above it

@@ -17,8 +17,8 @@
 #define EXPORT_DEBIAN_DIR  "/usr/share/binfmts"
 
 /* Native programs the brick guard checks an entry against (guard.c). */
-#define SELF_EXE  "/proc/self/exe"
-#define HOST_SH	  "/bin/sh"
-#define HOST_ENV  "/usr/bin/env"
+#define SELF_EXE "/proc/self/exe"
+#define HOST_SH	 "/bin/sh"
+#define HOST_ENV "/usr/bin/env"
 
 #endif

@@ -53,30 +53,30 @@ long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
 	put(buf + 16, ET_EXEC, 2, d);
 	put(buf + 18, t->machine, 2, d);
 	put(buf + 20, EV_CURRENT, 4, d);
-	put(buf + 24, PROBE_BASE + code, word, d);		 /* e_entry */
-	put(buf + 24 + word, ehsize, word, d);			 /* e_phoff */
-	put(buf + 24 + 3 * word, t->probe_flags, 4, d);		 /* e_flags */
-	put(buf + 28 + 3 * word, ehsize, 2, d);			 /* e_ehsize */
-	put(buf + 30 + 3 * word, phsize, 2, d);			 /* e_phentsize */
-	put(buf + 32 + 3 * word, 1, 2, d);			 /* e_phnum */
+	put(buf + 24, PROBE_BASE + code, word, d);	/* e_entry */
+	put(buf + 24 + word, ehsize, word, d);		/* e_phoff */
+	put(buf + 24 + 3 * word, t->probe_flags, 4, d); /* e_flags */
+	put(buf + 28 + 3 * word, ehsize, 2, d);		/* e_ehsize */
+	put(buf + 30 + 3 * word, phsize, 2, d);		/* e_phentsize */
+	put(buf + 32 + 3 * word, 1, 2, d);		/* e_phnum */
 
 	put(ph, PT_LOAD, 4, d);
 	if (is64) {
 		put(ph + 4, PF_R | PF_X, 4, d);
-		put(ph + 8, 0, 8, d);		    /* p_offset */
-		put(ph + 16, PROBE_BASE, 8, d);	    /* p_vaddr */
-		put(ph + 24, PROBE_BASE, 8, d);	    /* p_paddr */
-		put(ph + 32, total, 8, d);	    /* p_filesz */
-		put(ph + 40, total, 8, d);	    /* p_memsz */
-		put(ph + 48, PROBE_ALIGN, 8, d);    /* p_align */
+		put(ph + 8, 0, 8, d);		 /* p_offset */
+		put(ph + 16, PROBE_BASE, 8, d);	 /* p_vaddr */
+		put(ph + 24, PROBE_BASE, 8, d);	 /* p_paddr */
+		put(ph + 32, total, 8, d);	 /* p_filesz */
+		put(ph + 40, total, 8, d);	 /* p_memsz */
+		put(ph + 48, PROBE_ALIGN, 8, d); /* p_align */
 	} else {
-		put(ph + 4, 0, 4, d);		    /* p_offset */
-		put(ph + 8, PROBE_BASE, 4, d);	    /* p_vaddr */
-		put(ph + 12, PROBE_BASE, 4, d);	    /* p_paddr */
-		put(ph + 16, total, 4, d);	    /* p_filesz */
-		put(ph + 20, total, 4, d);	    /* p_memsz */
-		put(ph + 24, PF_R | PF_X, 4, d);    /* p_flags */
-		put(ph + 28, PROBE_ALIGN, 4, d);    /* p_align */
+		put(ph + 4, 0, 4, d);		 /* p_offset */
+		put(ph + 8, PROBE_BASE, 4, d);	 /* p_vaddr */
+		put(ph + 12, PROBE_BASE, 4, d);	 /* p_paddr */
+		put(ph + 16, total, 4, d);	 /* p_filesz */
+		put(ph + 20, total, 4, d);	 /* p_memsz */
+		put(ph + 24, PF_R | PF_X, 4, d); /* p_flags */
+		put(ph + 28, PROBE_ALIGN, 4, d); /* p_align */
 	}
 	memcpy(buf + code, t->probe, t->probe_len);
 	return (long)total;
@@ -107,7 +107,8 @@ static int enter_empty_binfmt(void)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		return -1;
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
-	if (write_all("/proc/self/setgroups", "deny") < 0 || write_all("/proc/self/uid_map", map) < 0)
+	if (write_all("/proc/self/setgroups", "deny") < 0 ||
+	    write_all("/proc/self/uid_map", map) < 0)
 		return -1;
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
 	if (write_all("/proc/self/gid_map", map) < 0)

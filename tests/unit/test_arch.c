@@ -6,11 +6,11 @@
 
 /* QEMU's scripts/qemu-binfmt-conf.sh qemu_target_list (REFERENCE.md section 2). */
 static const char *const qemu_list[] = {
-	"i386",	   "i486",    "alpha",	  "arm",	"armeb",      "sparc",	 "sparc32plus",
-	"sparc64", "ppc",     "ppc64",	  "ppc64le",	"m68k",	      "mips",	 "mipsel",
-	"mipsn32", "mipsn32el", "mips64", "mips64el",	"sh4",	      "sh4eb",	 "s390x",
-	"aarch64", "aarch64_be", "hppa",  "riscv32",	"riscv64",    "xtensa",	 "xtensaeb",
-	"microblaze", "microblazeel", "or1k", "x86_64", "hexagon",    "loongarch64",
+	"i386",	      "i486",	      "alpha",	"arm",	    "armeb",   "sparc",	      "sparc32plus",
+	"sparc64",    "ppc",	      "ppc64",	"ppc64le",  "m68k",    "mips",	      "mipsel",
+	"mipsn32",    "mipsn32el",    "mips64", "mips64el", "sh4",     "sh4eb",	      "s390x",
+	"aarch64",    "aarch64_be",   "hppa",	"riscv32",  "riscv64", "xtensa",      "xtensaeb",
+	"microblaze", "microblazeel", "or1k",	"x86_64",   "hexagon", "loongarch64",
 };
 
 static void test_exactly_qemus_targets(void **state)
@@ -77,14 +77,17 @@ static void test_aliases_people_type(void **state)
 	static const struct {
 		const char *alias, *target;
 	} cases[] = {
-		{ "arm64", "aarch64" },	      { "ARM64", "aarch64" },	  { "arm64v8", "aarch64" },
-		{ "linux/arm64", "aarch64" }, { "amd64", "x86_64" },	  { "linux/amd64", "x86_64" },
-		{ "armhf", "arm" },	      { "armel", "arm" },	  { "armv7l", "arm" },
-		{ "arm32v7", "arm" },	      { "arm32v6", "arm" },	  { "linux/arm/v7", "arm" },
-		{ "linux/arm/v6", "arm" },    { "ppc64el", "ppc64le" },	  { "i686", "i386" },
-		{ "linux/386", "i386" },      { "mips64le", "mips64el" }, { "loong64", "loongarch64" },
-		{ "linux/s390x", "s390x" },   { "powerpc", "ppc" },	  { "parisc", "hppa" },
-		{ "linux/riscv64", "riscv64" },
+		{ "arm64", "aarch64" },	    { "ARM64", "aarch64" },
+		{ "arm64v8", "aarch64" },   { "linux/arm64", "aarch64" },
+		{ "amd64", "x86_64" },	    { "linux/amd64", "x86_64" },
+		{ "armhf", "arm" },	    { "armel", "arm" },
+		{ "armv7l", "arm" },	    { "arm32v7", "arm" },
+		{ "arm32v6", "arm" },	    { "linux/arm/v7", "arm" },
+		{ "linux/arm/v6", "arm" },  { "ppc64el", "ppc64le" },
+		{ "i686", "i386" },	    { "linux/386", "i386" },
+		{ "mips64le", "mips64el" }, { "loong64", "loongarch64" },
+		{ "linux/s390x", "s390x" }, { "powerpc", "ppc" },
+		{ "parisc", "hppa" },	    { "linux/riscv64", "riscv64" },
 	};
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {

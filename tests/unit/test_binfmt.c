@@ -46,11 +46,13 @@ static void test_fake_binfmt_dir(void **state)
 	assert_non_null(dir);
 	put(dir, "register", "");
 	put(dir, "status", "enabled\n");
-	put(dir, "qemu-arm", "enabled\ninterpreter /usr/bin/qemu-arm-static\nflags: POF\noffset 0\n"
-			     "magic 7f454c4601010100000000000000000002002800\n"
-			     "mask ffffffffffffff00fffffffffffffffffeffffff\n");
-	put(dir, "python3.11", "disabled\ninterpreter /usr/bin/python3.11\nflags: \noffset 0\n"
-			       "magic a70d0d0a\n");
+	put(dir, "qemu-arm",
+	    "enabled\ninterpreter /usr/bin/qemu-arm-static\nflags: POF\noffset 0\n"
+	    "magic 7f454c4601010100000000000000000002002800\n"
+	    "mask ffffffffffffff00fffffffffffffffffeffffff\n");
+	put(dir, "python3.11",
+	    "disabled\ninterpreter /usr/bin/python3.11\nflags: \noffset 0\n"
+	    "magic a70d0d0a\n");
 	put(dir, "broken", "garbage\n");
 
 	fd = binfmt_open(dir);

@@ -114,7 +114,8 @@ static void test_validate(void **state)
 		strcpy(e.name, cases[i].name);
 		strcpy(e.interpreter, cases[i].interp);
 		assert_int_equal(entry_validate(&e), cases[i].want);
-		assert_true(cases[i].want == ENTRY_OK || strlen(entry_problem_str(cases[i].want)) > 10);
+		assert_true(cases[i].want == ENTRY_OK ||
+			    strlen(entry_problem_str(cases[i].want)) > 10);
 	}
 
 	make("arm", 0, &e);
@@ -144,19 +145,19 @@ static void test_validate(void **state)
 static void test_parse_rejects(void **state)
 {
 	static const char *const bad[] = {
-		":short:M::\\x7f:",			      /* too few fields */
-		":x:Q::\\x7f::/bin/x:",			      /* unknown type */
-		":x:M::\\x7g::/bin/x:",			      /* not hex */
-		":x:M::\\x7::/bin/x:",			      /* one hex digit */
-		":x:M::\\x7f\\x45:\\xff:/bin/x:",	      /* mask length differs */
-		":x:M::::/bin/x:",			      /* empty magic */
-		":x:M::\\x7f:::",			      /* empty interpreter */
-		":x:M::\\x7f::/bin/x:Z",		      /* unknown flag */
-		":x:M::\\x7f::/bin/x:F:",		      /* junk after flags */
-		":x:M:300:\\x7f::/bin/x:",		      /* offset beyond the buffer */
-		":x:M:-1:\\x7f::/bin/x:",		      /* negative offset */
-		":x:M:1x:\\x7f::/bin/x:",		      /* junk in offset */
-		"::M::\\x7f::/bin/x:",			      /* empty name */
+		":short:M::\\x7f:",		  /* too few fields */
+		":x:Q::\\x7f::/bin/x:",		  /* unknown type */
+		":x:M::\\x7g::/bin/x:",		  /* not hex */
+		":x:M::\\x7::/bin/x:",		  /* one hex digit */
+		":x:M::\\x7f\\x45:\\xff:/bin/x:", /* mask length differs */
+		":x:M::::/bin/x:",		  /* empty magic */
+		":x:M::\\x7f:::",		  /* empty interpreter */
+		":x:M::\\x7f::/bin/x:Z",	  /* unknown flag */
+		":x:M::\\x7f::/bin/x:F:",	  /* junk after flags */
+		":x:M:300:\\x7f::/bin/x:",	  /* offset beyond the buffer */
+		":x:M:-1:\\x7f::/bin/x:",	  /* negative offset */
+		":x:M:1x:\\x7f::/bin/x:",	  /* junk in offset */
+		"::M::\\x7f::/bin/x:",		  /* empty name */
 	};
 	struct binfmt_entry e;
 
@@ -206,7 +207,8 @@ static void test_parse_status(void **state)
 				     "flags: \n"
 				     "offset 0\n"
 				     "magic a70d0d0a\n";
-	static const char ext[] = "enabled\ninterpreter /usr/bin/jexec\nflags: OC\nextension .jar\n";
+	static const char ext[] =
+		"enabled\ninterpreter /usr/bin/jexec\nflags: OC\nextension .jar\n";
 	struct binfmt_entry e, want;
 
 	(void)state;
@@ -229,15 +231,18 @@ static void test_parse_status(void **state)
 
 	assert_int_equal(entry_parse_status("x", "", &e), -EINVAL);
 	assert_int_equal(entry_parse_status("x", "maybe\n", &e), -EINVAL);
-	assert_int_equal(entry_parse_status("x", "enabled\ninterpreter /x\nflags: Q\nmagic 7f\n", &e),
-			 -EINVAL);
+	assert_int_equal(
+		entry_parse_status("x", "enabled\ninterpreter /x\nflags: Q\nmagic 7f\n", &e),
+		-EINVAL);
 	assert_int_equal(entry_parse_status("x", "enabled\ninterpreter /x\nflags: \nmagic 7\n", &e),
 			 -EINVAL);
 	assert_int_equal(
-		entry_parse_status("x", "enabled\ninterpreter /x\nflags: \nmagic 7f\nmask ffff\n", &e),
+		entry_parse_status("x", "enabled\ninterpreter /x\nflags: \nmagic 7f\nmask ffff\n",
+				   &e),
 		-EINVAL);
 	/* Neither magic nor extension. */
-	assert_int_equal(entry_parse_status("x", "enabled\ninterpreter /x\nflags: \n", &e), -EINVAL);
+	assert_int_equal(entry_parse_status("x", "enabled\ninterpreter /x\nflags: \n", &e),
+			 -EINVAL);
 }
 
 static void test_same(void **state)
@@ -264,14 +269,10 @@ static void test_same(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flags),
-		cmocka_unit_test(test_format_aarch64),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_delimiter_avoids_colon),
-		cmocka_unit_test(test_validate),
-		cmocka_unit_test(test_parse_rejects),
-		cmocka_unit_test(test_parse_accepts),
-		cmocka_unit_test(test_parse_status),
+		cmocka_unit_test(test_flags),	      cmocka_unit_test(test_format_aarch64),
+		cmocka_unit_test(test_round_trip),    cmocka_unit_test(test_delimiter_avoids_colon),
+		cmocka_unit_test(test_validate),      cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_parse_status),
 		cmocka_unit_test(test_same),
 	};
 	return qus_run_tests("entry", tests, ARRAY_SIZE(tests));

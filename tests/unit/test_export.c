@@ -48,16 +48,17 @@ static void test_debian(void **state)
 	assert_string_equal(name, "qemu-s390x");
 	assert_true(export_render(EXPORT_DEBIAN, &e, buf, sizeof(buf)) > 0);
 	assert_string_equal(
-		buf, "package qemu-s390x\n"
-		     "interpreter /usr/bin/qemu-s390x-static\n"
-		     "magic \\x7f\\x45\\x4c\\x46\\x02\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
-		     "\\x00\\x00\\x00\\x02\\x00\\x16\n"
-		     "offset 0\n"
-		     "mask \\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff"
-		     "\\xff\\xff\\xfe\\xff\\xff\n"
-		     "credentials yes\n"
-		     "preserve no\n"
-		     "fix_binary yes\n");
+		buf,
+		"package qemu-s390x\n"
+		"interpreter /usr/bin/qemu-s390x-static\n"
+		"magic \\x7f\\x45\\x4c\\x46\\x02\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+		"\\x00\\x00\\x00\\x02\\x00\\x16\n"
+		"offset 0\n"
+		"mask \\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff"
+		"\\xff\\xff\\xfe\\xff\\xff\n"
+		"credentials yes\n"
+		"preserve no\n"
+		"fix_binary yes\n");
 	/* An invalid entry is never rendered. */
 	strcpy(e.interpreter, "relative");
 	assert_int_equal(export_render(EXPORT_DEBIAN, &e, buf, sizeof(buf)), -EINVAL);

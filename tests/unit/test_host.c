@@ -51,9 +51,9 @@ static void test_uname_machines(void **state)
 	static const struct {
 		const char *machine, *target;
 	} cases[] = {
-		{ "x86_64", "x86_64" }, { "i686", "i386" },	  { "i486", "i486" },
-		{ "aarch64", "aarch64" }, { "armv7l", "arm" },	  { "armv8l", "arm" },
-		{ "ppc64le", "ppc64le" }, { "s390x", "s390x" },	  { "riscv64", "riscv64" },
+		{ "x86_64", "x86_64" },		  { "i686", "i386" },	{ "i486", "i486" },
+		{ "aarch64", "aarch64" },	  { "armv7l", "arm" },	{ "armv8l", "arm" },
+		{ "ppc64le", "ppc64le" },	  { "s390x", "s390x" }, { "riscv64", "riscv64" },
 		{ "loongarch64", "loongarch64" }, { "parisc", "hppa" },
 	};
 	(void)state;
@@ -142,10 +142,8 @@ static void test_detect_running_host(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kernel_version),
-		cmocka_unit_test(test_kernel_at_least),
-		cmocka_unit_test(test_uname_machines),
-		cmocka_unit_test(test_native_rule),
+		cmocka_unit_test(test_kernel_version),	    cmocka_unit_test(test_kernel_at_least),
+		cmocka_unit_test(test_uname_machines),	    cmocka_unit_test(test_native_rule),
 		cmocka_unit_test(test_detect_running_host),
 	};
 	return qus_run_tests("host", tests, ARRAY_SIZE(tests));

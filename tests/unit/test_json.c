@@ -65,9 +65,11 @@ static void test_strings(void **state)
 static void doc_invalid_utf8(struct json_writer *w)
 {
 	jw_begin_array(w, NULL);
-	jw_string(w, NULL, "a\xff" "b");
-	jw_string(w, NULL, "\xc3");	      /* truncated sequence */
-	jw_string(w, NULL, "\xc0\xaf");     /* overlong '/' */
+	jw_string(w, NULL,
+		  "a\xff"
+		  "b");
+	jw_string(w, NULL, "\xc3");	    /* truncated sequence */
+	jw_string(w, NULL, "\xc0\xaf");	    /* overlong '/' */
 	jw_string(w, NULL, "\xed\xa0\x80"); /* a surrogate */
 	jw_end_array(w);
 }
@@ -79,8 +81,8 @@ static void test_invalid_utf8(void **state)
 
 	(void)state;
 	assert_int_equal(json_object_array_length(o), 4);
-	assert_string_equal(json_object_get_string(json_object_array_get_idx(o, 0)),
-			    "a\xef\xbf\xbd" "b");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(o, 0)), "a\xef\xbf\xbd"
+										     "b");
 	assert_null(strstr(text, "\xff"));
 	json_object_put(o);
 	free(text);
@@ -124,9 +126,9 @@ static void test_nested(void **state)
 	assert_int_equal(json_object_array_length(v), 0);
 	assert_true(json_object_object_get_ex(o, "list", &v));
 	assert_int_equal(json_object_array_length(v), 3);
-	assert_int_equal(json_object_get_int(json_object_object_get(
-				 json_object_array_get_idx(v, 2), "i")),
-			 2);
+	assert_int_equal(
+		json_object_get_int(json_object_object_get(json_object_array_get_idx(v, 2), "i")),
+		2);
 	assert_true(json_object_object_get_ex(o, "big", &v));
 	assert_int_equal(json_object_get_uint64(v), 18446744073709551615ULL);
 	json_object_put(o);

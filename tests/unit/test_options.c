@@ -30,7 +30,8 @@ static unsigned flags_after(struct qus_ctx *ctx, const int *opts, const char *co
 
 static void test_defaults_follow_kernel(void **state)
 {
-	struct qus_ctx new = ctx_on_kernel(6, 18), mid = ctx_on_kernel(5, 4), old = ctx_on_kernel(4, 4);
+	struct qus_ctx new = ctx_on_kernel(6, 18), mid = ctx_on_kernel(5, 4),
+		       old = ctx_on_kernel(4, 4);
 
 	(void)state;
 	assert_int_equal(flags_after(&new, NULL, NULL, 0), QUS_FLAG_P | QUS_FLAG_O | QUS_FLAG_F);
@@ -48,7 +49,9 @@ static void test_flag_switches(void **state)
 	} cases[] = {
 		{ { OPT_NO_PERSISTENT }, { NULL }, 1, QUS_FLAG_P | QUS_FLAG_O },
 		{ { OPT_PERSISTENT }, { "no" }, 1, QUS_FLAG_P | QUS_FLAG_O },
-		{ { OPT_PERSISTENT, OPT_PERSISTENT }, { "no", "yes" }, 2,
+		{ { OPT_PERSISTENT, OPT_PERSISTENT },
+		  { "no", "yes" },
+		  2,
 		  QUS_FLAG_P | QUS_FLAG_O | QUS_FLAG_F },
 		{ { OPT_CREDENTIAL }, { NULL }, 1, QUS_FLAGS_ALL },
 		/* C implies O in the kernel: --no-open-binary cannot take it away. */
@@ -56,7 +59,9 @@ static void test_flag_switches(void **state)
 		{ { OPT_NO_OPEN_BINARY, OPT_NO_PRESERVE }, { NULL, NULL }, 2, QUS_FLAG_F },
 		{ { OPT_FLAGS }, { "F" }, 1, QUS_FLAG_F },
 		{ { OPT_FLAGS }, { "" }, 1, 0 },
-		{ { OPT_FLAGS, OPT_NO_PERSISTENT }, { "CF", NULL }, 2,
+		{ { OPT_FLAGS, OPT_NO_PERSISTENT },
+		  { "CF", NULL },
+		  2,
 		  QUS_FLAG_O | QUS_FLAG_C | QUS_FLAG_F }, /* --flags is exact */
 	};
 	(void)state;

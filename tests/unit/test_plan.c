@@ -135,10 +135,8 @@ static void test_target_of_entry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_targets_parse),
-		cmocka_unit_test(test_interpreter_paths),
-		cmocka_unit_test(test_default_flags),
-		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_targets_parse),	cmocka_unit_test(test_interpreter_paths),
+		cmocka_unit_test(test_default_flags),	cmocka_unit_test(test_decide),
 		cmocka_unit_test(test_target_of_entry),
 	};
 	return qus_run_tests("plan", tests, ARRAY_SIZE(tests));
