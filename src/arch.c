@@ -272,26 +272,11 @@ const struct qus_target qus_targets[QUS_NTARGETS] = {
 
 bool arch_word_in(const char *list, const char *word)
 {
-	size_t n = strlen(word);
+	char w[64];
 
-	if (n == 0)
-		return false;
-	while (*list) {
-		size_t len = strcspn(list, " ");
-
-		if (len == n) {
-			char w[64];
-
-			if (len < sizeof(w)) {
-				memcpy(w, list, len);
-				w[len] = '\0';
-				if (!ascii_strcasecmp(w, word))
-					return true;
-			}
-		}
-		list += len;
-		list += strspn(list, " ");
-	}
+	while (next_word(&list, w, sizeof(w)))
+		if (!ascii_strcasecmp(w, word))
+			return true;
 	return false;
 }
 

@@ -214,24 +214,39 @@ void entry_opts_init(struct entry_opts *o)
 	o->qemu_suffix = QEMU_DEFAULT_SUFFIX;
 }
 
-/* --persistent, --persistent=yes and --persistent=no */
-static void set_or_clear(struct entry_opts *o, unsigned flag, const char *name, const char *arg)
-{
-	bool on = true;
+/* The flag switches: --X, --X=yes, --X=no and --no-X. */
+static const struct flag_switch {
+	int on, off;
+	unsigned flag;
+	const char *name;
+} flag_switches[] = {
+	{ OPT_PERSISTENT, OPT_NO_PERSISTENT, QUS_FLAG_F, "persistent" },
+	{ OPT_PRESERVE, OPT_NO_PRESERVE, QUS_FLAG_P, "preserve-argv0" },
+	{ OPT_OPEN_BINARY, OPT_NO_OPEN_BINARY, QUS_FLAG_O, "open-binary" },
+	{ OPT_CREDENTIAL, OPT_NO_CREDENTIAL, QUS_FLAG_C, "credential" },
+};
 
-	if (arg && parse_yes_no(arg, &on) < 0)
-		die_usage("--%s expects yes or no, not '%s'", name, arg);
-	if (on) {
-		o->set |= flag;
-		o->clear &= ~flag;
-	} else {
-		o->clear |= flag;
-		o->set &= ~flag;
+static bool flag_switch(struct entry_opts *o, int c, const char *arg)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(flag_switches); i++) {
+		const struct flag_switch *sw = &flag_switches[i];
+		bool on = c == sw->on;
+
+		if (c != sw->on && c != sw->off)
+			continue;
+		if (on && arg && parse_yes_no(arg, &on) < 0)
+			die_usage("--%s expects yes or no, not '%s'", sw->name, arg);
+		o->set = on ? o->set | sw->flag : o->set & ~sw->flag;
+		o->clear = on ? o->clear & ~sw->flag : o->clear | sw->flag;
+		return true;
 	}
+	return false;
 }
 
 bool entry_option(struct qus_ctx *ctx, struct entry_opts *o, int c, const char *arg)
 {
+	if (flag_switch(o, c, arg))
+		return true;
 	switch (c) {
 	case OPT_QEMU_PATH:
 		o->qemu_dir = arg;
@@ -244,22 +259,6 @@ bool entry_option(struct qus_ctx *ctx, struct entry_opts *o, int c, const char *
 			die_usage("--flags: '%s' is not a set of binfmt_misc flags (P, O, C, F)",
 				  arg);
 		o->exact = true;
-		return true;
-	case OPT_PERSISTENT:
-	case OPT_NO_PERSISTENT:
-		set_or_clear(o, QUS_FLAG_F, "persistent", c == OPT_PERSISTENT ? arg : "no");
-		return true;
-	case OPT_PRESERVE:
-	case OPT_NO_PRESERVE:
-		set_or_clear(o, QUS_FLAG_P, "preserve-argv0", c == OPT_PRESERVE ? arg : "no");
-		return true;
-	case OPT_OPEN_BINARY:
-	case OPT_NO_OPEN_BINARY:
-		set_or_clear(o, QUS_FLAG_O, "open-binary", c == OPT_OPEN_BINARY ? arg : "no");
-		return true;
-	case OPT_CREDENTIAL:
-	case OPT_NO_CREDENTIAL:
-		set_or_clear(o, QUS_FLAG_C, "credential", c == OPT_CREDENTIAL ? arg : "no");
 		return true;
 	case OPT_INCLUDE_NATIVE:
 		o->include_native = true;
@@ -281,4 +280,14 @@ unsigned entry_opts_flags(const struct qus_ctx *ctx, const struct entry_opts *o)
 	f = (plan_default_flags(&ctx->host) | o->set) & ~o->clear;
 	/* --no-open-binary with --credential: the kernel sets O for C anyway. */
 	return flags_normalize(f);
+}
+
+void entry_opts_finish(const struct qus_ctx *ctx, const struct entry_opts *o, char *const *args,
+		       int count, struct entry_choice *out)
+{
+	parse_targets_or_die(args, count, &out->targets);
+	out->qemu_dir = o->qemu_dir;
+	out->qemu_suffix = o->qemu_suffix;
+	out->flags = entry_opts_flags(ctx, o);
+	out->include_native = o->include_native;
 }

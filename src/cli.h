@@ -122,13 +122,22 @@ bool entry_option(struct qus_ctx *ctx, struct entry_opts *o, int c, const char *
 /* The flags to use: --flags, else the defaults for this kernel with --[no-]X applied. */
 unsigned entry_opts_flags(const struct qus_ctx *ctx, const struct entry_opts *o);
 
-/* Register requests, shared by `qus register` and the options-only mode. */
-struct reg_request {
+/* What to register or export: the same choice for `register`, `export` and the options-only mode.
+ */
+struct entry_choice {
 	struct target_set targets;
 	const char *qemu_dir;
 	const char *qemu_suffix;
 	unsigned flags;
 	bool include_native;
+};
+
+/* After getopt: the targets from the remaining @args, the flags resolved. */
+void entry_opts_finish(const struct qus_ctx *ctx, const struct entry_opts *o, char *const *args,
+		       int count, struct entry_choice *out);
+
+struct reg_request {
+	struct entry_choice what;
 	bool replace; /* re-register identical entries (F re-opens the emulator) */
 	bool dry_run;
 	bool quiet;
@@ -143,11 +152,7 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req);
 int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, bool quiet);
 
 struct export_request {
-	struct target_set targets;
-	const char *qemu_dir;
-	const char *qemu_suffix;
-	unsigned flags;
-	bool include_native;
+	struct entry_choice what;
 	int format; /* enum export_format */
 	const char *dir;
 	bool quiet;

@@ -18,6 +18,17 @@
 #include "paths.h"
 #include "util.h"
 
+/* QEMU's flag options: -c yes is OC, -p yes is F, -g yes is P. */
+static const struct {
+	int opt;
+	unsigned flags;
+	const char *name;
+} qemu_flag_options[] = {
+	{ 'c', QUS_FLAG_O | QUS_FLAG_C, "--credential" },
+	{ 'p', QUS_FLAG_F, "--persistent" },
+	{ 'g', QUS_FLAG_P, "--preserve-argv0" },
+};
+
 static bool yes_or_die(const char *opt, const char *arg)
 {
 	bool v;
@@ -25,6 +36,21 @@ static bool yes_or_die(const char *opt, const char *arg)
 	if (parse_yes_no(arg, &v) < 0)
 		die_usage("%s expects yes or no, not '%s'", opt, arg);
 	return v;
+}
+
+/* Apply one of qemu_flag_options to @flags; false if @c is not one. */
+static bool qemu_flag_option(int c, const char *arg, unsigned *flags)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(qemu_flag_options); i++) {
+		if (c != qemu_flag_options[i].opt)
+			continue;
+		if (yes_or_die(qemu_flag_options[i].name, arg))
+			*flags |= qemu_flag_options[i].flags;
+		else
+			*flags &= ~qemu_flag_options[i].flags;
+		return true;
+	}
+	return false;
 }
 
 int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
@@ -54,7 +80,7 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 	char **targets = calloc((size_t)argc + 1, sizeof(char *));
 	int ntargets = 0, c, status = EXIT_OK;
 	unsigned flags = 0;
-	struct target_set set;
+	struct entry_choice what;
 
 	if (!targets)
 		die(EXIT_FAIL, "out of memory");
@@ -83,6 +109,8 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 		}
 		if (c != OPT_BINFMT_DIR)
 			only_global = false;
+		if (qemu_flag_option(c, optarg, &flags))
+			continue;
 		switch (c) {
 		case OPT_BINFMT_DIR:
 			ctx->binfmt_dir = optarg;
@@ -112,24 +140,6 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 		case 'e':
 			exportdir = optarg;
 			break;
-		case 'c':
-			if (yes_or_die("--credential", optarg))
-				flags |= QUS_FLAG_O | QUS_FLAG_C;
-			else
-				flags &= ~(unsigned)(QUS_FLAG_O | QUS_FLAG_C);
-			break;
-		case 'p':
-			if (yes_or_die("--persistent", optarg))
-				flags |= QUS_FLAG_F;
-			else
-				flags &= ~(unsigned)QUS_FLAG_F;
-			break;
-		case 'g':
-			if (yes_or_die("--preserve-argv0", optarg))
-				flags |= QUS_FLAG_P;
-			else
-				flags &= ~(unsigned)QUS_FLAG_P;
-			break;
 		case 'i':
 			include_native = yes_or_die("--ignore-family", optarg);
 			break;
@@ -145,8 +155,12 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 		die_usage("--exportdir needs --systemd or --debian");
 	if (systemd_cpu)
 		targets[ntargets++] = systemd_cpu;
-	parse_targets_or_die(targets, ntargets, &set);
+	parse_targets_or_die(targets, ntargets, &what.targets);
 	free(targets);
+	what.qemu_dir = qemu_dir;
+	what.qemu_suffix = qemu_suffix;
+	what.flags = flags;
+	what.include_native = include_native;
 
 	/* QEMU's script lets HOST_ARCH stand in for uname -m. */
 	host_arch = getenv("HOST_ARCH");
@@ -164,11 +178,7 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 	}
 	if (debian || systemd_cpu) {
 		struct export_request req = {
-			.targets = set,
-			.qemu_dir = qemu_dir,
-			.qemu_suffix = qemu_suffix,
-			.flags = flags,
-			.include_native = include_native,
+			.what = what,
 			.format = debian ? EXPORT_DEBIAN : EXPORT_SYSTEMD,
 			.dir = exportdir ? exportdir
 					 : (debian ? EXPORT_DEBIAN_DIR : EXPORT_SYSTEMD_DIR),
@@ -177,13 +187,7 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 		if (run_export(ctx, &req) != EXIT_OK)
 			status = EXIT_FAIL;
 	} else {
-		struct reg_request req = {
-			.targets = set,
-			.qemu_dir = qemu_dir,
-			.qemu_suffix = qemu_suffix,
-			.flags = flags,
-			.include_native = include_native,
-		};
+		struct reg_request req = { .what = what };
 
 		if (run_register(ctx, &req) != EXIT_OK)
 			status = EXIT_FAIL;

@@ -50,7 +50,8 @@ int run_export(struct qus_ctx *ctx, const struct export_request *req)
 			 "cannot open export directory %s", req->dir);
 		return EXIT_FAIL;
 	}
-	if (fmt == EXPORT_DEBIAN && (req->flags & QUS_FLAG_O) && !(req->flags & QUS_FLAG_C))
+	if (fmt == EXPORT_DEBIAN && (req->what.flags & QUS_FLAG_O) &&
+	    !(req->what.flags & QUS_FLAG_C))
 		warn("note: update-binfmts cannot express flag O without credentials; the "
 		     "--debian files register without it");
 	for (size_t i = 0; i < QUS_NTARGETS; i++) {
@@ -60,10 +61,12 @@ int run_export(struct qus_ctx *ctx, const struct export_request *req)
 		long len;
 		int r;
 
-		if (!req->targets.want[i] || plan_decide(&ctx->host, t, req->include_native,
-							 req->targets.explicit) != PLAN_REGISTER)
+		if (!req->what.targets.want[i] ||
+		    plan_decide(&ctx->host, t, req->what.include_native,
+				req->what.targets.explicit) != PLAN_REGISTER)
 			continue;
-		if (plan_entry(t, req->qemu_dir, req->qemu_suffix, req->flags, &e) < 0 ||
+		if (plan_entry(t, req->what.qemu_dir, req->what.qemu_suffix, req->what.flags, &e) <
+			    0 ||
 		    entry_validate(&e) != ENTRY_OK) {
 			warn("qemu-%s: cannot export: %s", t->name,
 			     entry_problem_str(entry_validate(&e)));
@@ -131,13 +134,9 @@ int cmd_export(struct qus_ctx *ctx, int argc, char **argv)
 	}
 	if (format < 0)
 		die_usage("export: choose a format, --systemd or --debian");
-	parse_targets_or_die(argv + optind, argc - optind, &req.targets);
+	entry_opts_finish(ctx, &eo, argv + optind, argc - optind, &req.what);
 	req.format = format;
 	if (!req.dir)
 		req.dir = format == EXPORT_SYSTEMD ? EXPORT_SYSTEMD_DIR : EXPORT_DEBIAN_DIR;
-	req.qemu_dir = eo.qemu_dir;
-	req.qemu_suffix = eo.qemu_suffix;
-	req.flags = entry_opts_flags(ctx, &eo);
-	req.include_native = eo.include_native;
 	return run_export(ctx, &req);
 }

@@ -51,8 +51,16 @@ const char usage_register[] =
 	"processed), 2 usage error.\n";
 
 struct reg_tally {
-	unsigned added, replaced, unchanged, enabled, failed, missing;
+	unsigned done[4]; /* by enum binfmt_outcome */
+	unsigned failed, missing;
 	char skipped[QUS_NTARGETS * 16];
+};
+
+static const char *const outcome_words[] = {
+	[BINFMT_ADDED] = "registered",
+	[BINFMT_REPLACED] = "replaced with",
+	[BINFMT_UNCHANGED] = "unchanged,",
+	[BINFMT_ENABLED] = "re-enabled,",
 };
 
 static void print_result(const struct reg_request *req, const struct binfmt_entry *e,
@@ -167,7 +175,7 @@ static void report_kernel_error(struct qus_ctx *ctx, const struct binfmt_entry *
 static void note_skip(const struct reg_request *req, struct reg_tally *t, struct qus_ctx *ctx,
 		      const struct qus_target *tg, enum plan_decision d)
 {
-	if (!req->targets.explicit) {
+	if (!req->what.targets.explicit) {
 		size_t n = strlen(t->skipped);
 
 		snprintf(t->skipped + n, sizeof(t->skipped) - n, "%s%s", n ? " " : "", tg->name);
@@ -184,19 +192,21 @@ static void note_skip(const struct reg_request *req, struct reg_tally *t, struct
 
 static void summarize(const struct reg_request *req, const struct reg_tally *t)
 {
-	unsigned ok = t->added + t->replaced + t->unchanged + t->enabled;
+	unsigned ok = t->done[BINFMT_ADDED] + t->done[BINFMT_REPLACED] + t->done[BINFMT_UNCHANGED] +
+		      t->done[BINFMT_ENABLED];
 
 	if (t->missing && !req->quiet)
 		warn("note: %u interpreters are not in %s; without flag F they must exist where "
 		     "the foreign programs run (e.g. inside each container)",
-		     t->missing, req->qemu_dir);
+		     t->missing, req->what.qemu_dir);
 	if (req->quiet && !t->failed)
 		return;
 	if (req->dry_run) {
 		printf("qus: dry run: %u entries would be registered", ok);
 	} else {
 		printf("qus: %u registered (%u added, %u replaced, %u unchanged, %u re-enabled)",
-		       ok, t->added, t->replaced, t->unchanged, t->enabled);
+		       ok, t->done[BINFMT_ADDED], t->done[BINFMT_REPLACED],
+		       t->done[BINFMT_UNCHANGED], t->done[BINFMT_ENABLED]);
 	}
 	if (t->skipped[0])
 		printf(", skipped as native: %s", t->skipped);
@@ -209,7 +219,7 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req)
 	int fd = -1;
 
 	memset(&t, 0, sizeof(t));
-	if (!ctx->host.target && !req->include_native)
+	if (!ctx->host.target && !req->what.include_native)
 		warn("note: this host's architecture '%s' is not in the table; no target is "
 		     "skipped as native",
 		     ctx->host.machine);
@@ -225,16 +235,18 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req)
 		struct binfmt_entry e;
 		int r;
 
-		if (!req->targets.want[i])
+		if (!req->what.targets.want[i])
 			continue;
-		d = plan_decide(&ctx->host, tg, req->include_native, req->targets.explicit);
+		d = plan_decide(&ctx->host, tg, req->what.include_native,
+				req->what.targets.explicit);
 		if (d != PLAN_REGISTER) {
 			note_skip(req, &t, ctx, tg, d);
 			continue;
 		}
-		if (plan_entry(tg, req->qemu_dir, req->qemu_suffix, req->flags, &e) < 0) {
+		if (plan_entry(tg, req->what.qemu_dir, req->what.qemu_suffix, req->what.flags, &e) <
+		    0) {
 			warn("qemu-%s: the interpreter path %s/qemu-%s%s is too long", tg->name,
-			     req->qemu_dir, tg->emulator, req->qemu_suffix);
+			     req->what.qemu_dir, tg->emulator, req->what.qemu_suffix);
 			t.failed++;
 			continue;
 		}
@@ -250,7 +262,7 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req)
 				continue;
 			}
 			puts(buf);
-			t.added++;
+			t.done[BINFMT_ADDED]++;
 			continue;
 		}
 		r = binfmt_apply(fd, &e, req->replace, &out);
@@ -259,24 +271,8 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req)
 			t.failed++;
 			continue;
 		}
-		switch (out) {
-		case BINFMT_ADDED:
-			t.added++;
-			print_result(req, &e, "registered");
-			break;
-		case BINFMT_REPLACED:
-			t.replaced++;
-			print_result(req, &e, "replaced with");
-			break;
-		case BINFMT_UNCHANGED:
-			t.unchanged++;
-			print_result(req, &e, "unchanged,");
-			break;
-		case BINFMT_ENABLED:
-			t.enabled++;
-			print_result(req, &e, "re-enabled,");
-			break;
-		}
+		t.done[out]++;
+		print_result(req, &e, outcome_words[out]);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -318,10 +314,6 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 			common_option(ctx, c, argv, "register", usage_register);
 		}
 	}
-	parse_targets_or_die(argv + optind, argc - optind, &req.targets);
-	req.qemu_dir = eo.qemu_dir;
-	req.qemu_suffix = eo.qemu_suffix;
-	req.flags = entry_opts_flags(ctx, &eo);
-	req.include_native = eo.include_native;
+	entry_opts_finish(ctx, &eo, argv + optind, argc - optind, &req.what);
 	return run_register(ctx, &req);
 }

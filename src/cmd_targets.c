@@ -9,6 +9,7 @@
 #include "entry.h"
 #include "json.h"
 #include "paths.h"
+#include "util.h"
 
 const char usage_targets[] =
 	"Usage: qus targets [OPTIONS]\n"
@@ -54,14 +55,8 @@ static void print_json(struct qus_ctx *ctx)
 		jw_string(&w, "emulator", emu);
 		jw_string(&w, "native", native_word(host_runs_natively(&ctx->host, t)));
 		jw_begin_array(&w, "aliases");
-		while (*a) {
-			size_t n = strcspn(a, " ");
-
-			snprintf(word, sizeof(word), "%.*s", (int)n, a);
+		while (next_word(&a, word, sizeof(word)))
 			jw_string(&w, NULL, word);
-			a += n;
-			a += strspn(a, " ");
-		}
 		jw_end_array(&w);
 		jw_uint(&w, "offset", p.offset);
 		hex_format(p.magic, p.len, hex);

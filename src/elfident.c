@@ -99,25 +99,12 @@ void elf_synth_header(const struct qus_target *t, uint16_t e_type, uint8_t osabi
 long elf_read_header(int dirfd, const char *path, uint8_t hdr[QUS_HEADER_SIZE])
 {
 	_cleanup_close_ int fd = -1;
-	size_t len = 0;
 
 	memset(hdr, 0, QUS_HEADER_SIZE);
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	while (len < QUS_HEADER_SIZE) {
-		ssize_t n = read(fd, hdr + len, QUS_HEADER_SIZE - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	return (long)len;
+	return read_full(fd, hdr, QUS_HEADER_SIZE);
 }
 
 const struct qus_target *elf_identify(const uint8_t hdr[QUS_HEADER_SIZE])

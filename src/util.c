@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 
 int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -38,18 +39,12 @@ int parse_yes_no(const char *s, bool *out)
 	return -EINVAL;
 }
 
-long read_small_file_at(int dirfd, const char *name, char *buf, size_t size)
+long read_full(int fd, void *buf, size_t size)
 {
-	_cleanup_close_ int fd = -1;
 	size_t len = 0;
 
-	if (size == 0)
-		return -EINVAL;
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
+	while (len < size) {
+		ssize_t n = read(fd, (char *)buf + len, size - len);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -59,17 +54,41 @@ long read_small_file_at(int dirfd, const char *name, char *buf, size_t size)
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len == size - 1) {
-			char extra;
-
-			n = read(fd, &extra, 1);
-			if (n > 0)
-				return -EFBIG;
-			break;
-		}
 	}
-	buf[len] = '\0';
 	return (long)len;
+}
+
+bool next_word(const char **list, char *word, size_t size)
+{
+	const char *p = *list + strspn(*list, " ");
+	size_t n = strcspn(p, " ");
+
+	if (n == 0 || size == 0)
+		return false;
+	snprintf(word, size, "%.*s", (int)n, p);
+	*list = p + n;
+	return true;
+}
+
+long read_small_file_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	long len;
+	char extra;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	len = read_full(fd, buf, size - 1);
+	if (len < 0)
+		return len;
+	/* A full buffer: anything after it means the file did not fit. */
+	if ((size_t)len == size - 1 && read(fd, &extra, 1) > 0)
+		return -EFBIG;
+	buf[len] = '\0';
+	return len;
 }
 
 int ascii_strcasecmp(const char *a, const char *b)

@@ -59,6 +59,16 @@ int parse_uint(const char *s, unsigned long max, unsigned long *out);
 /* "yes" or "no", as QEMU's registration script spells them. Returns 0 or -EINVAL. */
 int parse_yes_no(const char *s, bool *out);
 
+/* read() until @size bytes or end of file, retrying EINTR. Returns the count, or -errno. */
+long read_full(int fd, void *buf, size_t size);
+
+/*
+ * Copy the next word of the space-separated @*list into @word and advance
+ * @*list past it.  False at the end of the list (or for a word longer than
+ * @size - 1, which is cut).
+ */
+bool next_word(const char **list, char *word, size_t size);
+
 /*
  * Read a whole small file below @dirfd into @buf (NUL-terminated).
  * Returns the length, or -errno; -EFBIG if it does not fit.

@@ -109,17 +109,10 @@ static void test_aliases_unique(void **state)
 		const char *a = qus_targets[i].aliases;
 		char word[64];
 
-		while (*a) {
-			size_t n = strcspn(a, " ");
-
-			assert_true(n < sizeof(word));
-			memcpy(word, a, n);
-			word[n] = '\0';
+		while (next_word(&a, word, sizeof(word))) {
 			assert_ptr_equal(arch_find(word), &qus_targets[i]);
 			for (size_t j = 0; j < QUS_NTARGETS; j++)
 				assert_false(j != i && arch_word_in(qus_targets[j].aliases, word));
-			a += n;
-			a += strspn(a, " ");
 		}
 	}
 }
@@ -131,19 +124,29 @@ static void test_native_on_names_targets(void **state)
 		const char *a = qus_targets[i].native_on;
 		char word[64];
 
-		while (*a) {
-			size_t n = strcspn(a, " ");
-
-			memcpy(word, a, n);
-			word[n] = '\0';
+		while (next_word(&a, word, sizeof(word))) {
 			assert_non_null(arch_find(word));
 			assert_string_equal(arch_find(word)->name, word);
 			/* A host runs its own family's compat modes, nothing else. */
 			assert_string_equal(arch_find(word)->family, qus_targets[i].family);
-			a += n;
-			a += strspn(a, " ");
 		}
 	}
+}
+
+static void test_next_word(void **state)
+{
+	const char *list = "  one two  three", *empty = "   ";
+	char w[4];
+
+	(void)state;
+	assert_true(next_word(&list, w, sizeof(w)));
+	assert_string_equal(w, "one");
+	assert_true(next_word(&list, w, sizeof(w)));
+	assert_string_equal(w, "two");
+	assert_true(next_word(&list, w, sizeof(w)));
+	assert_string_equal(w, "thr"); /* cut to the buffer */
+	assert_false(next_word(&list, w, sizeof(w)));
+	assert_false(next_word(&empty, w, sizeof(w)));
 }
 
 static void test_byte_order_sibling(void **state)
@@ -167,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_aliases_unique),
 		cmocka_unit_test(test_native_on_names_targets),
 		cmocka_unit_test(test_byte_order_sibling),
+		cmocka_unit_test(test_next_word),
 	};
 	return qus_run_tests("arch", tests, ARRAY_SIZE(tests));
 }
