@@ -162,6 +162,8 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 	what.flags = flags;
 	what.include_native = include_native;
 
+	if (host_detect(&ctx->host) < 0)
+		warn("cannot tell the host's architecture (uname failed)");
 	/* QEMU's script lets HOST_ARCH stand in for uname -m. */
 	host_arch = getenv("HOST_ARCH");
 	if (host_arch && *host_arch)

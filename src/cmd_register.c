@@ -224,9 +224,16 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req)
 		     "skipped as native",
 		     ctx->host.machine);
 	if (!req->dry_run) {
+		bool enabled = true;
+
 		fd = cli_binfmt_open(ctx, BINFMT_WRITE);
 		if (fd < 0)
 			return EXIT_FAIL;
+		/* Registered but never used: say so rather than leave users puzzled. */
+		if (binfmt_read_status(fd, &enabled) == 0 && !enabled)
+			warn("note: binfmt_misc is disabled as a whole, so no entry is used; enable "
+			     "it with 'echo 1 > %s/status'",
+			     ctx->binfmt_dir);
 	}
 	for (size_t i = 0; i < QUS_NTARGETS; i++) {
 		const struct qus_target *tg = &qus_targets[i];

@@ -140,7 +140,5 @@ int main(int argc, char **argv)
 	if (argv[1][0] != '-')
 		die_usage("unknown command '%s'", argv[1]);
 	/* Options first: the register image's interface (or global options, then a command). */
-	if (host_detect(&ctx.host) < 0)
-		warn("cannot tell the host's architecture (uname failed)");
 	return cmd_compat(&ctx, argc, argv);
 }

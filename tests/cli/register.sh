@@ -76,6 +76,12 @@ run "$QUS" register arm armhf
 like "$out" "qemu-arm: re-enabled," "a disabled identical entry is enabled again"
 is "$(sed -n 1p $BM/qemu-arm)" enabled "qemu-arm is enabled"
 
+echo 0 >$BM/status
+run "$QUS" register riscv64
+like "$err" "binfmt_misc is disabled as a whole, so no entry is used; enable it with 'echo 1 > $BM/status'" \
+	"registering while binfmt_misc is disabled: a note says how to enable it"
+echo 1 >$BM/status
+
 run "$QUS" register --replace riscv64
 like "$out" "qemu-riscv64: replaced with" "--replace registers an identical entry anew"
 
