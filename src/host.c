@@ -139,7 +139,7 @@ int host_detect(struct qus_host *h)
 	h->target = host_target_for_machine(h->machine);
 	h->compat32 = kernel_runs_compat32();
 	decide_by_table(h);
-	decide_by_probes(h);
+	h->probe_pending = true;
 	return 0;
 }
 
@@ -147,6 +147,7 @@ void host_assume(struct qus_host *h, const struct qus_target *target, bool compa
 {
 	h->target = target;
 	h->compat32 = compat32;
+	h->probe_pending = false;
 	decide_by_table(h);
 }
 
@@ -162,7 +163,12 @@ bool host_kernel_at_least(const struct qus_host *h, unsigned major, unsigned min
 	return h->kernel_major > major || (h->kernel_major == major && h->kernel_minor >= minor);
 }
 
-enum native_kind host_runs_natively(const struct qus_host *h, const struct qus_target *t)
+enum native_kind host_runs_natively(struct qus_host *h, const struct qus_target *t)
 {
+	if (h->probe_pending && h->target && t->probe &&
+	    arch_word_in(t->native_on, h->target->name)) {
+		h->probe_pending = false;
+		decide_by_probes(h);
+	}
 	return h->native[arch_index(t)];
 }

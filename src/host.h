@@ -23,16 +23,19 @@ struct qus_host {
 	unsigned kernel_major, kernel_minor;
 	const struct qus_target *target; /* NULL: a machine the table does not know */
 	bool compat32;			 /* the kernel accepts PER_LINUX32 */
-	bool probed;			 /* native[] comes from executing probes */
+	bool probe_pending;		 /* the probes have not run yet (they run on demand) */
+	bool probed;			 /* native[] of the 32-bit modes comes from probes */
 	enum native_kind native[QUS_NTARGETS];
 };
 
 /*
- * Fill @h from uname(2), then decide which targets run natively: the host's
- * own, and each 32-bit mode the table lists for it if its probe runs in an
- * empty binfmt_misc (probe.c).  Where no probe can run (Linux < 6.7, user
- * namespaces forbidden), a 32-bit mode counts if the kernel accepts the
- * PER_LINUX32 personality.  0 or -errno.
+ * Fill @h from uname(2).  Which targets run natively: the host's own, and
+ * each 32-bit mode the table lists for it if its probe runs in an empty
+ * binfmt_misc (probe.c).  The probes cost a few milliseconds (a process in
+ * new namespaces), so they run once, when host_runs_natively() is first asked
+ * about such a mode.  Where no probe can run (Linux < 6.7, user namespaces
+ * forbidden), a 32-bit mode counts if the kernel accepts the PER_LINUX32
+ * personality.  0 or -errno.
  */
 int host_detect(struct qus_host *h);
 
@@ -59,6 +62,7 @@ int kernel_version_parse(const char *release, unsigned *major, unsigned *minor);
 
 bool host_kernel_at_least(const struct qus_host *h, unsigned major, unsigned minor);
 
-enum native_kind host_runs_natively(const struct qus_host *h, const struct qus_target *t);
+/* Whether @h runs @t's programs without an emulator (may run the probes, once). */
+enum native_kind host_runs_natively(struct qus_host *h, const struct qus_target *t);
 
 #endif

@@ -71,8 +71,8 @@ unsigned plan_default_flags(const struct qus_host *h)
 	return flags;
 }
 
-enum plan_decision plan_decide(const struct qus_host *h, const struct qus_target *t,
-			       bool include_native, bool explicit)
+enum plan_decision plan_decide(struct qus_host *h, const struct qus_target *t, bool include_native,
+			       bool explicit)
 {
 	switch (host_runs_natively(h, t)) {
 	case NATIVE_HOST:

@@ -49,8 +49,8 @@ enum plan_decision {
  * @include_native; the host's own architecture is skipped even then, unless it
  * was named explicitly (and then the guard explains why it is refused).
  */
-enum plan_decision plan_decide(const struct qus_host *h, const struct qus_target *t,
-			       bool include_native, bool explicit);
+enum plan_decision plan_decide(struct qus_host *h, const struct qus_target *t, bool include_native,
+			       bool explicit);
 
 /*
  * The target an entry serves: qemu-<target> by name, otherwise the target

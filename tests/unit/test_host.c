@@ -119,6 +119,7 @@ static void test_native_rule(void **state)
 static void test_detect_running_host(void **state)
 {
 	struct qus_host h;
+	bool candidates = false;
 
 	(void)state;
 	assert_int_equal(host_detect(&h), 0);
@@ -127,8 +128,17 @@ static void test_detect_running_host(void **state)
 	/* The machine running the tests is one the table knows. */
 	assert_non_null(h.target);
 	assert_int_equal(host_runs_natively(&h, h.target), NATIVE_HOST);
+	/* The probes run only when a 32-bit mode is asked about. */
+	assert_true(h.probe_pending);
+	assert_false(h.probed);
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		host_runs_natively(&h, &qus_targets[i]);
+		if (arch_word_in(qus_targets[i].native_on, h.target->name))
+			candidates = true;
+	}
+	assert_int_equal(h.probe_pending, !candidates);
 	/* Linux >= 6.7 lets the probes run in an empty binfmt_misc of their own. */
-	if (h.kernel_major > 6 || (h.kernel_major == 6 && h.kernel_minor >= 7))
+	if (candidates && (h.kernel_major > 6 || (h.kernel_major == 6 && h.kernel_minor >= 7)))
 		assert_true(h.probed);
 	for (size_t i = 0; i < QUS_NTARGETS; i++)
 		if (&qus_targets[i] != h.target)
