@@ -149,13 +149,20 @@ oom:
 	return -ENOMEM;
 }
 
+/* A name that can only mean an entry file directly below the directory. */
+static bool is_entry_name(const char *name)
+{
+	return name[0] && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") &&
+	       strcmp(name, BINFMT_REGISTER) && strcmp(name, BINFMT_STATUS);
+}
+
 int binfmt_read_entry(int dirfd, const char *name, struct binfmt_entry *e)
 {
 	/* An entry file is at most one page (fs/binfmt_misc.c bm_entry_read). */
 	char text[4096 + 1];
 	long n;
 
-	if (strchr(name, '/') || !strcmp(name, BINFMT_REGISTER) || !strcmp(name, BINFMT_STATUS))
+	if (!is_entry_name(name))
 		return -EINVAL;
 	n = read_small_file_at(dirfd, name, text, sizeof(text));
 	if (n < 0)
@@ -193,14 +200,14 @@ int binfmt_register(int dirfd, const struct binfmt_entry *e)
 
 int binfmt_remove(int dirfd, const char *name)
 {
-	if (strchr(name, '/') || !strcmp(name, BINFMT_REGISTER) || !strcmp(name, BINFMT_STATUS))
+	if (!is_entry_name(name))
 		return -EINVAL;
 	return write_once(dirfd, name, "-1", 2);
 }
 
 int binfmt_set_enabled(int dirfd, const char *name, bool enabled)
 {
-	if (strchr(name, '/') || !strcmp(name, BINFMT_REGISTER) || !strcmp(name, BINFMT_STATUS))
+	if (!is_entry_name(name))
 		return -EINVAL;
 	return write_once(dirfd, name, enabled ? "1" : "0", 1);
 }

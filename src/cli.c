@@ -127,13 +127,14 @@ const char *binfmt_hint(int err)
 
 const char *register_error_hint(int err, unsigned flags, const struct qus_host *h)
 {
+	if (err < 0)
+		err = -err;
+	if (err != EINVAL)
+		return binfmt_hint(err);
 	/* Kernels before 4.8 know no F: create_entry() stops at the letter, EINVAL. */
-	if ((err == -EINVAL || err == EINVAL) && (flags & QUS_FLAG_F) &&
-	    !host_kernel_at_least(h, 4, 8))
+	if ((flags & QUS_FLAG_F) && !host_kernel_at_least(h, 4, 8))
 		return " (flag F needs Linux 4.8 or later; register with --no-persistent)";
-	if (err == -EINVAL || err == EINVAL)
-		return "";
-	return binfmt_hint(err);
+	return "";
 }
 
 int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)

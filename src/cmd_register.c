@@ -54,6 +54,7 @@ struct reg_tally {
 	unsigned done[4]; /* by enum binfmt_outcome */
 	unsigned failed, missing;
 	char skipped[QUS_NTARGETS * 16];
+	struct guard_natives natives; /* read once for all targets */
 };
 
 static const char *const outcome_words[] = {
@@ -133,7 +134,7 @@ static int check_entry(struct qus_ctx *ctx, const struct binfmt_entry *e, struct
 		warn("%s: interpreter %s is not an executable file", e->name, e->interpreter);
 		return -1;
 	}
-	v = guard_entry(e, &ctx->host, what, sizeof(what));
+	v = guard_entry(e, &t->natives, &ctx->host, what, sizeof(what));
 	if (v != GUARD_OK) {
 		refuse_guard(v, e, what);
 		return -1;
@@ -219,6 +220,7 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req)
 	int fd = -1;
 
 	memset(&t, 0, sizeof(t));
+	guard_load_natives(&t.natives);
 	if (!ctx->host.target && !req->what.include_native)
 		warn("note: this host's architecture '%s' is not in the table; no target is "
 		     "skipped as native",
@@ -252,8 +254,8 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req)
 		}
 		if (plan_entry(tg, req->what.qemu_dir, req->what.qemu_suffix, req->what.flags, &e) <
 		    0) {
-			warn("qemu-%s: the interpreter path %s/qemu-%s%s is too long", tg->name,
-			     req->what.qemu_dir, tg->emulator, req->what.qemu_suffix);
+			warn("qemu-%s: the interpreter path in %s is too long (at most %d bytes)",
+			     tg->name, req->what.qemu_dir, QUS_REGISTER_MAX - 1);
 			t.failed++;
 			continue;
 		}

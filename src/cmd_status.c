@@ -119,7 +119,7 @@ static void print_json(struct qus_ctx *ctx, const struct status *st)
 		jw_begin_object(&w, NULL);
 		jw_string(&w, "name", e->name);
 		jw_string(&w, "target", r->target ? r->target->name : NULL);
-		jw_bool(&w, "qemu", !strncmp(e->name, "qemu-", 5));
+		jw_bool(&w, "qemu", plan_is_qemu_entry(e->name));
 		jw_bool(&w, "enabled", e->enabled);
 		jw_string(&w, "interpreter", e->interpreter);
 		jw_bool(&w, "interpreter_exists", r->interpreter_exists);
@@ -159,7 +159,7 @@ static void print_human(struct qus_ctx *ctx, const struct status *st)
 		return;
 	}
 	for (size_t i = 0; i < st->count; i++)
-		qemu += !strncmp(st->rows[i].e.name, "qemu-", 5);
+		qemu += plan_is_qemu_entry(st->rows[i].e.name);
 	printf("binfmt_misc on %s: %s, %zu entries (%u QEMU)\n", ctx->binfmt_dir,
 	       st->enabled ? "enabled" : "DISABLED (no entry is used)", st->count, qemu);
 	if (!st->count)

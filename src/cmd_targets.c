@@ -47,7 +47,7 @@ static void print_json(struct qus_ctx *ctx)
 		struct qus_pattern p;
 		const char *a = t->aliases;
 
-		snprintf(emu, sizeof(emu), "qemu-%s%s", t->emulator, QEMU_DEFAULT_SUFFIX);
+		plan_emulator_name(t, QEMU_DEFAULT_SUFFIX, emu, sizeof(emu));
 		elf_target_pattern(t, &p);
 		jw_begin_object(&w, NULL);
 		jw_string(&w, "name", t->name);
@@ -77,7 +77,7 @@ static void print_human(struct qus_ctx *ctx)
 		const struct qus_target *t = &qus_targets[i];
 		char emu[64];
 
-		snprintf(emu, sizeof(emu), "qemu-%s%s", t->emulator, QEMU_DEFAULT_SUFFIX);
+		plan_emulator_name(t, QEMU_DEFAULT_SUFFIX, emu, sizeof(emu));
 		printf("%-13s %-13s %-26s %-7s %s\n", t->name, t->family, emu,
 		       native_word(host_runs_natively(&ctx->host, t)),
 		       t->aliases[0] ? t->aliases : "-");

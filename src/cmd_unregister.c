@@ -27,11 +27,6 @@ const char usage_unregister[] =
 	"\n"
 	"Exit status: 0 done, 1 an entry could not be removed, 2 usage error.\n";
 
-static bool is_qemu_entry(const char *name)
-{
-	return !strncmp(name, "qemu-", 5);
-}
-
 static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet, unsigned *n)
 {
 	int r = binfmt_remove(fd, name);
@@ -75,7 +70,7 @@ int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 			return EXIT_FAIL;
 		}
 		for (size_t i = 0; i < count; i++)
-			if (is_qemu_entry(names[i]) &&
+			if (plan_is_qemu_entry(names[i]) &&
 			    remove_one(ctx, fd, names[i], quiet, &removed))
 				failed++;
 		binfmt_free_names(names, count);
@@ -85,7 +80,7 @@ int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 
 			if (!set->want[i])
 				continue;
-			snprintf(name, sizeof(name), "qemu-%s", qus_targets[i].name);
+			plan_entry_name(&qus_targets[i], name, sizeof(name));
 			if (remove_one(ctx, fd, name, quiet, &removed))
 				failed++;
 		}

@@ -13,14 +13,13 @@
 #include "paths.h"
 #include "util.h"
 
-static bool file_matches(const struct qus_pattern *p, const char *path)
-{
-	uint8_t hdr[QUS_HEADER_SIZE];
+static const char *const native_paths[GUARD_NATIVES] = { SELF_EXE, HOST_SH, HOST_ENV };
 
-	/* A file qus cannot read proves nothing either way: skip it. */
-	if (elf_read_header(AT_FDCWD, path, hdr) <= 0)
-		return false;
-	return pattern_match(p, hdr);
+void guard_load_natives(struct guard_natives *n)
+{
+	/* A file qus cannot read proves nothing either way: it is left out. */
+	for (size_t i = 0; i < GUARD_NATIVES; i++)
+		n->have[i] = elf_read_header(AT_FDCWD, native_paths[i], n->hdr[i]) > 0;
 }
 
 static bool arch_matches(const struct qus_pattern *p, const struct qus_target *t)
@@ -38,21 +37,21 @@ static bool arch_matches(const struct qus_pattern *p, const struct qus_target *t
 	return false;
 }
 
-enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct qus_host *h, char *what,
-			       size_t whatlen)
+enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct guard_natives *n,
+			       const struct qus_host *h, char *what, size_t whatlen)
 {
-	static const char *const natives[] = { SELF_EXE, HOST_SH, HOST_ENV };
+	uint8_t hdr[QUS_HEADER_SIZE];
 
 	/* Extension entries never match by content; the interpreter check is moot. */
 	if (!e->is_magic)
 		return GUARD_OK;
-	if (file_matches(&e->pattern, e->interpreter)) {
+	if (elf_read_header(AT_FDCWD, e->interpreter, hdr) > 0 && pattern_match(&e->pattern, hdr)) {
 		snprintf(what, whatlen, "%s", e->interpreter);
 		return GUARD_MATCHES_INTERPRETER;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(natives); i++)
-		if (file_matches(&e->pattern, natives[i])) {
-			snprintf(what, whatlen, "%s", natives[i]);
+	for (size_t i = 0; i < GUARD_NATIVES; i++)
+		if (n->have[i] && pattern_match(&e->pattern, n->hdr[i])) {
+			snprintf(what, whatlen, "%s", native_paths[i]);
 			return GUARD_MATCHES_NATIVE_FILE;
 		}
 	if (h->target && arch_matches(&e->pattern, h->target)) {

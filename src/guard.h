@@ -22,13 +22,23 @@ enum guard_verdict {
 	GUARD_MATCHES_HOST_ARCH,   /* any program of the host's architecture would be */
 };
 
+/* Native programs of this host, read once per run (guard_load_natives). */
+#define GUARD_NATIVES 3
+struct guard_natives {
+	uint8_t hdr[GUARD_NATIVES][QUS_HEADER_SIZE];
+	bool have[GUARD_NATIVES]; /* false: absent or unreadable (e.g. FROM scratch) */
+};
+
+/* Read the headers of /proc/self/exe, /bin/sh and /usr/bin/env. */
+void guard_load_natives(struct guard_natives *n);
+
 /*
- * Check @e against its interpreter, the running qus, /bin/sh, /usr/bin/env
- * and synthetic headers of the host's architecture.  On a refusal, @what
- * names the file or architecture that matched.
+ * Check @e against its interpreter, the native programs in @n and synthetic
+ * headers of the host's architecture.  On a refusal, @what names the file
+ * or architecture that matched.
  */
-enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct qus_host *h, char *what,
-			       size_t whatlen);
+enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct guard_natives *n,
+			       const struct qus_host *h, char *what, size_t whatlen);
 
 /*
  * For the credential flag: 0 if @interpreter and every directory above it

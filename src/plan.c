@@ -10,19 +10,15 @@
 
 int targets_parse(char *const *names, int count, struct target_set *set, const char **bad)
 {
+	bool all = count == 0;
+
 	memset(set, 0, sizeof(*set));
-	if (count == 0) {
-		for (size_t i = 0; i < QUS_NTARGETS; i++)
-			set->want[i] = true;
-		return 0;
-	}
 	for (int i = 0; i < count; i++) {
 		const struct qus_target *t;
 
 		/* QEMU's --systemd takes ALL for every target. */
 		if (!ascii_strcasecmp(names[i], "all")) {
-			for (size_t j = 0; j < QUS_NTARGETS; j++)
-				set->want[j] = true;
+			all = true;
 			continue;
 		}
 		t = arch_find(names[i]);
@@ -31,14 +27,36 @@ int targets_parse(char *const *names, int count, struct target_set *set, const c
 			return -ENOENT;
 		}
 		set->want[arch_index(t)] = true;
-		set->explicit = true;
 	}
+	/* No names or ALL: every target, and the native ones are skipped as for "all". */
+	set->explicit = !all;
+	if (all)
+		for (size_t i = 0; i < QUS_NTARGETS; i++)
+			set->want[i] = true;
 	return 0;
+}
+
+bool plan_is_qemu_entry(const char *name)
+{
+	return !strncmp(name, QEMU_ENTRY_PREFIX, strlen(QEMU_ENTRY_PREFIX));
+}
+
+void plan_entry_name(const struct qus_target *t, char *out, size_t size)
+{
+	snprintf(out, size, QEMU_ENTRY_PREFIX "%s", t->name);
+}
+
+int plan_emulator_name(const struct qus_target *t, const char *suffix, char *out, size_t size)
+{
+	int n = snprintf(out, size, "qemu-%s%s", t->emulator, suffix);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
 int plan_entry(const struct qus_target *t, const char *dir, const char *suffix, unsigned flags,
 	       struct binfmt_entry *e)
 {
+	char file[QUS_NAME_MAX + 1];
 	size_t dlen = strlen(dir);
 	int n;
 
@@ -48,11 +66,12 @@ int plan_entry(const struct qus_target *t, const char *dir, const char *suffix, 
 		dlen--;
 	if (dlen == 1 && dir[0] == '/')
 		dlen = 0;
-	n = snprintf(e->interpreter, sizeof(e->interpreter), "%.*s/qemu-%s%s", (int)dlen, dir,
-		     t->emulator, suffix);
+	if (plan_emulator_name(t, suffix, file, sizeof(file)) < 0)
+		return -ENAMETOOLONG;
+	n = snprintf(e->interpreter, sizeof(e->interpreter), "%.*s/%s", (int)dlen, dir, file);
 	if (n < 0 || (size_t)n >= sizeof(e->interpreter))
 		return -ENAMETOOLONG;
-	snprintf(e->name, sizeof(e->name), "qemu-%s", t->name);
+	plan_entry_name(t, e->name, sizeof(e->name));
 	e->enabled = true;
 	e->is_magic = true;
 	elf_target_pattern(t, &e->pattern);
@@ -89,9 +108,11 @@ const struct qus_target *target_of_entry(const struct binfmt_entry *e)
 {
 	uint8_t hdr[QUS_HEADER_SIZE];
 
-	if (!strncmp(e->name, "qemu-", 5)) {
+	if (plan_is_qemu_entry(e->name)) {
+		const char *target = e->name + strlen(QEMU_ENTRY_PREFIX);
+
 		for (size_t i = 0; i < QUS_NTARGETS; i++)
-			if (!strcmp(e->name + 5, qus_targets[i].name))
+			if (!strcmp(target, qus_targets[i].name))
 				return &qus_targets[i];
 	}
 	if (!e->is_magic)

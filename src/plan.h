@@ -25,6 +25,17 @@ struct target_set {
  */
 int targets_parse(char *const *names, int count, struct target_set *set, const char **bad);
 
+/*
+ * QEMU's entries are named "qemu-<target>" (QEMU's script, Debian, the
+ * seeds); qus owns and removes only names with that prefix.
+ */
+#define QEMU_ENTRY_PREFIX "qemu-"
+bool plan_is_qemu_entry(const char *name);
+void plan_entry_name(const struct qus_target *t, char *out, size_t size);
+
+/* The emulator's file name, "qemu-<emulator><suffix>". 0 or -ENAMETOOLONG. */
+int plan_emulator_name(const struct qus_target *t, const char *suffix, char *out, size_t size);
+
 /* Build the entry "qemu-<t>" for emulator <dir>/qemu-<emulator><suffix>. 0 or -ENAMETOOLONG. */
 int plan_entry(const struct qus_target *t, const char *dir, const char *suffix, unsigned flags,
 	       struct binfmt_entry *e);

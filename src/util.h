@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Small helpers every module uses: scope-bound cleanup of fds and heap
- * pointers (the bubblewrap/systemd/crun idiom), ownership hand-off, and the
+ * pointers (the bubblewrap/systemd/crun idiom), fd hand-off, and the
  * one strict number parser of the code base.
  */
 #ifndef QUS_UTIL_H
@@ -31,17 +31,7 @@ static inline void closep(const int *fd)
 #define _cleanup_free_	_cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 
-/* Hand a cleanup-owned pointer to the caller: returns it and disarms the cleanup. */
-static inline void *steal_ptr(void *pp)
-{
-	void **p = pp;
-	void *v = *p;
-
-	*p = NULL;
-	return v;
-}
-#define steal_pointer(pp) ((__typeof__(*(pp)))steal_ptr(pp))
-
+/* Hand a cleanup-owned fd to the caller: returns it and disarms the cleanup. */
 static inline int steal_fd(int *fd)
 {
 	int v = *fd;

@@ -33,16 +33,18 @@ static void write_file(const char *path, const uint8_t *data, size_t len, mode_t
 static void test_foreign_entry_passes(void **state)
 {
 	struct qus_host h = running_host();
+	struct guard_natives natives;
 	struct binfmt_entry e;
 	char what[256];
 
 	(void)state;
+	guard_load_natives(&natives);
 	for (size_t i = 0; i < QUS_NTARGETS; i++) {
 		if (host_runs_natively(&h, &qus_targets[i]) == NATIVE_HOST)
 			continue;
 		assert_int_equal(plan_entry(&qus_targets[i], "/nonexistent", "", QUS_FLAG_F, &e),
 				 0);
-		assert_int_equal(guard_entry(&e, &h, what, sizeof(what)), GUARD_OK);
+		assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)), GUARD_OK);
 	}
 }
 
@@ -50,31 +52,38 @@ static void test_foreign_entry_passes(void **state)
 static void test_host_entry_refused(void **state)
 {
 	struct qus_host h = running_host();
+	struct guard_natives natives;
 	struct binfmt_entry e;
 	char what[256];
 
 	(void)state;
+	guard_load_natives(&natives);
 	assert_int_equal(plan_entry(h.target, "/nonexistent", "", 0, &e), 0);
-	assert_int_equal(guard_entry(&e, &h, what, sizeof(what)), GUARD_MATCHES_NATIVE_FILE);
+	assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)),
+			 GUARD_MATCHES_NATIVE_FILE);
 	assert_string_equal(what, "/proc/self/exe");
 
 	/* A pattern that matches any ELF at all: the worst malformed entry. */
 	e.pattern.len = 4;
-	assert_int_equal(guard_entry(&e, &h, what, sizeof(what)), GUARD_MATCHES_NATIVE_FILE);
+	assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)),
+			 GUARD_MATCHES_NATIVE_FILE);
 }
 
 /* Synthetic headers catch the host's architecture even when no file proves it. */
 static void test_host_arch_refused(void **state)
 {
 	struct qus_host h = running_host();
+	struct guard_natives natives;
 	struct binfmt_entry e;
 	char what[256];
 
 	(void)state;
+	guard_load_natives(&natives);
 	/* Pretend the host is aarch64 while checking an aarch64 entry. */
 	host_override(&h, arch_find("aarch64"));
 	assert_int_equal(plan_entry(arch_find("aarch64"), "/nonexistent", "", 0, &e), 0);
-	assert_int_equal(guard_entry(&e, &h, what, sizeof(what)), GUARD_MATCHES_HOST_ARCH);
+	assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)),
+			 GUARD_MATCHES_HOST_ARCH);
 	assert_string_equal(what, "aarch64");
 }
 
@@ -82,17 +91,20 @@ static void test_host_arch_refused(void **state)
 static void test_interpreter_refused(void **state)
 {
 	struct qus_host h = running_host();
+	struct guard_natives natives;
 	char *dir = make_tmpdir(), path[4096], what[4096];
 	uint8_t hdr[QUS_HEADER_SIZE];
 	struct binfmt_entry e;
 
 	(void)state;
+	guard_load_natives(&natives);
 	snprintf(path, sizeof(path), "%s/qemu-riscv64", dir);
 	elf_synth_header(arch_find("riscv64"), ET_EXEC, 0, hdr);
 	write_file(path, hdr, sizeof(hdr), 0755);
 	assert_int_equal(plan_entry(arch_find("riscv64"), dir, "", QUS_FLAG_F, &e), 0);
 	assert_string_equal(e.interpreter, path);
-	assert_int_equal(guard_entry(&e, &h, what, sizeof(what)), GUARD_MATCHES_INTERPRETER);
+	assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)),
+			 GUARD_MATCHES_INTERPRETER);
 	assert_string_equal(what, path);
 	unlink(path);
 	rmdir(dir);

@@ -29,6 +29,17 @@ static void test_targets_parse(void **state)
 	assert_false(set.explicit);
 	for (size_t i = 0; i < QUS_NTARGETS; i++)
 		assert_true(set.want[i]);
+	/* ALL among names is still all. */
+	assert_int_equal(targets_parse(names, 4, &set, &which), 0);
+	assert_true(set.explicit);
+	{
+		char *mixed[] = { (char[]){ "riscv64" }, (char[]){ "all" } };
+
+		assert_int_equal(targets_parse(mixed, 2, &set, &which), 0);
+		assert_false(set.explicit);
+	}
+	for (size_t i = 0; i < QUS_NTARGETS; i++)
+		assert_true(set.want[i]);
 
 	assert_int_equal(targets_parse(NULL, 0, &set, &which), 0);
 	assert_false(set.explicit);
