@@ -15,6 +15,13 @@
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
+/*
+ * `qus run` passes the command's own exit status through, so its own
+ * failures use the statuses of env(1), chroot(1) and podman run: 125 qus
+ * failed, 126 the command cannot be executed, 127 it was not found.
+ */
+enum { EXIT_RUN_FAIL = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
+
 #define PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* "qus: <message>" on stderr. */
@@ -141,8 +148,14 @@ struct reg_request {
 	bool replace; /* re-register identical entries (F re-opens the emulator) */
 	bool dry_run;
 	bool quiet;
+	/*
+	 * Targets chosen as "all": leave out, silently, those whose emulator
+	 * is not installed (`qus run` registers what it can use).
+	 */
+	bool skip_absent;
 };
-int run_register(struct qus_ctx *ctx, const struct reg_request *req);
+/* EXIT_OK or EXIT_FAIL; *@registered (if not NULL): entries now in place. */
+int run_register(struct qus_ctx *ctx, const struct reg_request *req, unsigned *registered);
 
 /*
  * Remove qemu-<t> for the targets in @set, or every qemu-* entry if @all.
@@ -174,6 +187,7 @@ int cmd_status(struct qus_ctx *ctx, int argc, char **argv);
 int cmd_detect(struct qus_ctx *ctx, int argc, char **argv);
 int cmd_export(struct qus_ctx *ctx, int argc, char **argv);
 int cmd_targets(struct qus_ctx *ctx, int argc, char **argv);
+int cmd_run(struct qus_ctx *ctx, int argc, char **argv);
 /* The options-only interface of the register image (qemu-binfmt-conf.sh + register.sh). */
 int cmd_compat(struct qus_ctx *ctx, int argc, char **argv);
 
@@ -185,5 +199,6 @@ extern const char usage_status[];
 extern const char usage_detect[];
 extern const char usage_export[];
 extern const char usage_targets[];
+extern const char usage_run[];
 
 #endif

@@ -191,7 +191,7 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 	} else {
 		struct reg_request req = { .what = what };
 
-		if (run_register(ctx, &req) != EXIT_OK)
+		if (run_register(ctx, &req, NULL) != EXIT_OK)
 			status = EXIT_FAIL;
 	}
 	return status;

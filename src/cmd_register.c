@@ -52,7 +52,7 @@ const char usage_register[] =
 
 struct reg_tally {
 	unsigned done[4]; /* by enum binfmt_outcome */
-	unsigned failed, missing;
+	unsigned failed, missing, absent;
 	char skipped[QUS_NTARGETS * 16];
 	struct guard_natives natives; /* read once for all targets */
 };
@@ -102,10 +102,12 @@ static void refuse_guard(enum guard_verdict v, const struct binfmt_entry *e, con
 }
 
 /*
- * Checks that need no kernel: returns 0 if @e may be registered, -1 after
- * printing why not.  Counts interpreters that are missing but not needed now.
+ * Checks that need no kernel: returns 0 if @e may be registered, 1 to leave
+ * it out silently (skip_absent), -1 after printing why not.  Counts
+ * interpreters that are missing but not needed now.
  */
-static int check_entry(struct qus_ctx *ctx, const struct binfmt_entry *e, struct reg_tally *t)
+static int check_entry(struct qus_ctx *ctx, const struct reg_request *req,
+		       const struct binfmt_entry *e, struct reg_tally *t)
 {
 	enum entry_problem p = entry_validate(e);
 	enum guard_verdict v;
@@ -122,6 +124,10 @@ static int check_entry(struct qus_ctx *ctx, const struct binfmt_entry *e, struct
 		 * exec'ing process's mount namespace: the register image registers
 		 * emulators that exist only in the containers that run later.
 		 */
+		if (req->skip_absent && !req->what.targets.explicit) {
+			t->absent++;
+			return 1;
+		}
 		if (!(e->flags & QUS_FLAG_F)) {
 			t->missing++;
 		} else {
@@ -214,7 +220,7 @@ static void summarize(const struct reg_request *req, const struct reg_tally *t)
 	printf(", %u failed\n", t->failed);
 }
 
-int run_register(struct qus_ctx *ctx, const struct reg_request *req)
+int run_register(struct qus_ctx *ctx, const struct reg_request *req, unsigned *registered)
 {
 	struct reg_tally t;
 	int fd = -1;
@@ -259,8 +265,9 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req)
 			t.failed++;
 			continue;
 		}
-		if (check_entry(ctx, &e, &t) < 0) {
-			t.failed++;
+		r = check_entry(ctx, req, &e, &t);
+		if (r != 0) {
+			t.failed += r < 0;
 			continue;
 		}
 		if (req->dry_run) {
@@ -286,6 +293,9 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req)
 	if (fd >= 0)
 		close(fd);
 	summarize(req, &t);
+	if (registered)
+		*registered = t.done[BINFMT_ADDED] + t.done[BINFMT_REPLACED] +
+			      t.done[BINFMT_UNCHANGED] + t.done[BINFMT_ENABLED];
 	return t.failed ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -324,5 +334,5 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 		}
 	}
 	entry_opts_finish(ctx, &eo, argv + optind, argc - optind, &req.what);
-	return run_register(ctx, &req);
+	return run_register(ctx, &req, NULL);
 }

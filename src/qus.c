@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "detect", cmd_detect, usage_detect, NEEDS_HOST },
 	{ "export", cmd_export, usage_export, NEEDS_HOST },
 	{ "targets", cmd_targets, usage_targets, NEEDS_HOST },
+	{ "run", cmd_run, usage_run, NEEDS_HOST },
 };
 
 const char usage_main[] =
@@ -51,6 +52,9 @@ const char usage_main[] =
 	"  export --systemd|--debian [TARGET...]\n"
 	"                            write configuration that registers at every boot\n"
 	"  targets                   list the targets and the aliases qus accepts\n"
+	"  run [--rootfs DIR] -- COMMAND [ARG...]\n"
+	"                            run COMMAND with the emulators registered in a\n"
+	"                            binfmt_misc of its own; no root needed (Linux 6.7)\n"
 	"  help [COMMAND]            show the help of a command\n"
 	"\n"
 	"Options of every command:\n"

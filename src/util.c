@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -102,5 +103,51 @@ int ascii_strcasecmp(const char *a, const char *b)
 			cb += 'a' - 'A';
 		if (ca != cb || !ca)
 			return ca - cb;
+	}
+}
+
+/* 0 an executable regular file, -EACCES a file that is not, -ENOENT nothing usable there. */
+static int executable_file(const char *file)
+{
+	struct stat st;
+
+	if (stat(file, &st) < 0)
+		return -ENOENT; /* also an unreadable directory on the way, as for a shell */
+	if (!S_ISREG(st.st_mode) || access(file, X_OK) < 0)
+		return -EACCES;
+	return 0;
+}
+
+int find_program(const char *name, const char *path, char *out, size_t size)
+{
+	int found = -ENOENT;
+
+	if (!*name)
+		return -ENOENT;
+	if (strchr(name, '/')) {
+		if ((size_t)snprintf(out, size, "%s", name) >= size)
+			return -ENAMETOOLONG;
+		return executable_file(out);
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (;;) {
+		const char *end = strchr(path, ':');
+		size_t len = end ? (size_t)(end - path) : strlen(path);
+		int r;
+
+		/* An empty entry means the working directory (POSIX). */
+		if ((size_t)snprintf(out, size, "%.*s%s%s", (int)len, path, len ? "/" : "./",
+				     name) >= size)
+			return -ENAMETOOLONG;
+		r = executable_file(out);
+		if (r == 0)
+			return 0;
+		/* Like execvp: a later match wins over an earlier non-executable one. */
+		if (r == -EACCES)
+			found = -EACCES;
+		if (!end)
+			return found;
+		path = end + 1;
 	}
 }

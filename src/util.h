@@ -65,6 +65,15 @@ bool next_word(const char **list, char *word, size_t size);
  */
 long read_small_file_at(int dirfd, const char *name, char *buf, size_t size);
 
+/*
+ * The file execvp(3) would run for @name: @name itself if it contains a '/',
+ * else the first executable regular file in the directories of @path (the
+ * PATH variable; NULL means "/usr/local/bin:/usr/bin:/bin"; an empty entry is
+ * the working directory).  0, or -ENOENT, -EACCES (found, not executable),
+ * -ENAMETOOLONG.
+ */
+int find_program(const char *name, const char *path, char *out, size_t size);
+
 /* strcasecmp that only folds ASCII, so results never depend on the locale. */
 int ascii_strcasecmp(const char *a, const char *b);
 

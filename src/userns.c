@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+#include "userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* What the helper reports back: the kinds it applied, or why it could not. */
+struct helper_report {
+	struct idmap uid, gid;
+	int err; /* 0, or -errno of a map that could not be written at all */
+};
+
+static int write_proc(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof(path), "/proc/%ld/%s", (long)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* The kernel takes a map in one write() only. */
+	if (write(fd, text, len) != (ssize_t)len)
+		return -errno;
+	return 0;
+}
+
+static int run_helper(const struct idmap *m, const char *helper, pid_t pid)
+{
+	struct idmap_argv args;
+	int status;
+	pid_t child;
+
+	if (!helper || idmap_helper_argv(m, helper, pid, &args) < 0)
+		return -1;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		execv(helper, args.argv);
+		_exit(127);
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/*
+ * One map (uid_map or gid_map) of @pid.  A single-id gid map needs
+ * setgroups denied first: otherwise the one group could be dropped with
+ * setgroups(2) to escape a negative permission (CVE-2014-8989).
+ */
+static int apply_map(struct idmap *m, pid_t pid, const char *file, const char *helper,
+		     unsigned long self, bool is_gid)
+{
+	char text[IDMAP_MAX_EXTENTS * 40];
+
+	if (m->kind == IDMAP_SUBIDS) {
+		if (run_helper(m, helper, pid) == 0)
+			return 0;
+		idmap_single(self, SINGLE_HELPER_FAILED, m);
+	}
+	if (m->kind == IDMAP_IDENTITY) {
+		if (idmap_format(m, text, sizeof(text)) == 0 && write_proc(pid, file, text) == 0)
+			return 0;
+		idmap_single(self, SINGLE_HELPER_FAILED, m);
+	}
+	if (is_gid) {
+		int r = write_proc(pid, "setgroups", "deny");
+
+		if (r < 0)
+			return r;
+	}
+	if (idmap_format(m, text, sizeof(text)) < 0)
+		return -ENOSPC;
+	return write_proc(pid, file, text);
+}
+
+static noreturn void helper_main(int go, int report, pid_t parent, struct userns_request *req)
+{
+	struct helper_report rep;
+	char c;
+
+	/* Die with the parent: never write maps into a process that is gone. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent || read(go, &c, 1) != 1)
+		_exit(0); /* the parent did not unshare */
+	memset(&rep, 0, sizeof(rep));
+	rep.uid = req->uid;
+	rep.gid = req->gid;
+	rep.err = apply_map(&rep.uid, parent, "uid_map", req->newuidmap, req->self_uid, false);
+	if (rep.err == 0)
+		rep.err =
+			apply_map(&rep.gid, parent, "gid_map", req->newgidmap, req->self_gid, true);
+	if (write(report, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
+		_exit(1);
+	_exit(0);
+}
+
+int userns_enter(struct userns_request *req, enum userns_stage *stage)
+{
+	_cleanup_close_ int go_r = -1, go_w = -1, rep_r = -1, rep_w = -1;
+	struct helper_report rep;
+	int fds[2], status, r = 0;
+	pid_t parent = getpid(), helper;
+	long n;
+
+	*stage = USERNS_UNSHARE;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	go_r = fds[0];
+	go_w = fds[1];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	rep_r = fds[0];
+	rep_w = fds[1];
+	helper = fork();
+	if (helper < 0)
+		return -errno;
+	if (helper == 0) {
+		close(go_w);
+		close(rep_r);
+		helper_main(go_r, rep_w, parent, req);
+	}
+	close(steal_fd(&go_r));
+	close(steal_fd(&rep_w));
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+		r = -errno;
+		close(steal_fd(&go_w)); /* the helper reads end of file and leaves */
+		waitpid(helper, &status, 0);
+		return r;
+	}
+	*stage = USERNS_MAP;
+	if (write(go_w, "", 1) != 1)
+		r = -errno;
+	n = r ? 0 : read_full(rep_r, &rep, sizeof(rep));
+	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r)
+		return r;
+	if (n != (long)sizeof(rep))
+		return n < 0 ? (int)n : -ECHILD;
+	req->uid = rep.uid;
+	req->gid = rep.gid;
+	if (rep.err)
+		return rep.err;
+
+	/*
+	 * A new mount namespace starts as a copy whose mounts may still
+	 * share propagation with the host's: make them private before
+	 * mounting anything, or the mounts would appear on the host.
+	 */
+	*stage = USERNS_PROPAGATION;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	return 0;
+}
