@@ -14,7 +14,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 # What the build, the tests and the main job need, all from Debian.
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
-qemu-user-static binfmt-support systemd util-linux jq groff-base file clang-format"
+qemu-user-static binfmt-support systemd util-linux jq groff-base file clang-format
+uidmap debootstrap passwd"
 # Architectures of the foreign busybox-static fixtures (REFERENCE.md section 4).
 FOREIGN_ARCHS="arm64 armhf armel i386 s390x ppc64el mips64el"
 
