@@ -6,7 +6,7 @@ run "$QUS" --help
 rc_is 0 "qus --help exits 0"
 is "$out" "$(cat "$GOLDEN/help.txt")" "qus --help matches tests/golden/help.txt"
 
-for cmd in register unregister status detect export targets; do
+for cmd in register unregister status detect export targets run; do
 	run "$QUS" "$cmd" --help
 	rc_is 0 "qus $cmd --help exits 0"
 	is "$out" "$(cat "$GOLDEN/help-$cmd.txt")" "qus $cmd --help matches tests/golden/help-$cmd.txt"
@@ -59,6 +59,11 @@ missing=${missing/ --remove/}
 missing=${missing/ --import/}
 missing=${missing/ --privileged/}
 missing=${missing/ --rm/}
+missing=${missing/ --add-subgids/}
+missing=${missing/ --add-subuids/}
+missing=${missing/ --foreign/}
+missing=${missing/ --second-stage/}
+missing=${missing/ --variant/}
 is "$missing" "" "every qus option in doc/qus.1 appears in some --help"
 
 run groff -man -ww -z "$QUS_ROOT/doc/qus.1"
