@@ -116,7 +116,7 @@ static void note_ids(const struct userns_request *req)
 	enum idmap_single_reason r =
 		req->uid.why_single ? req->uid.why_single : req->gid.why_single;
 
-	if (!r || geteuid() == 0)
+	if (!r || req->self_uid == 0)
 		return;
 	warn("note: %s, so only root (you) exists inside: giving files to other users and "
 	     "switching users fail (package managers' sandbox users, e.g. apt's _apt); "
