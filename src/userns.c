@@ -96,6 +96,8 @@ static noreturn void helper_main(int go, int report, pid_t parent, struct userns
 
 	/* Die with the parent: never write maps into a process that is gone. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* An ignored SIGCHLD (inherited from the caller) would make waitpid fail. */
+	signal(SIGCHLD, SIG_DFL);
 	if (getppid() != parent || read(go, &c, 1) != 1)
 		_exit(0); /* the parent did not unshare */
 	memset(&rep, 0, sizeof(rep));
