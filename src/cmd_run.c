@@ -260,15 +260,28 @@ static noreturn void run(struct qus_ctx *ctx, const struct run_request *rq)
 			 BINFMT_DEFAULT_DIR, strerror(-err));
 		run_direct(ctx, rq, why);
 	}
+	if (rq->rootfs && !(rq->what.flags & QUS_FLAG_F) && !rq->quiet)
+		warn("note: without flag F the kernel opens each emulator inside %s at every exec, so "
+		     "the tree needs its own copy in %s",
+		     rq->rootfs, rq->what.qemu_dir);
 	if (rq->rootfs)
 		enter_rootfs(rq, real_root, cwd);
 	execvp(rq->command[0], rq->command);
 	err = errno;
-	/* execvp says EACCES for a name found nowhere if a PATH directory is unreadable. */
-	if (err == ENOENT ||
-	    find_program(rq->command[0], getenv("PATH"), cwd, sizeof(cwd)) == -ENOENT)
+	/*
+	 * Ask the lookup itself: execvp says EACCES for a name found nowhere
+	 * if a PATH directory is unreadable, and ENOENT for a file that exists
+	 * when its interpreter (emulator, dynamic loader, #! line) does not.
+	 */
+	r = find_program(rq->command[0], getenv("PATH"), cwd, sizeof(cwd));
+	if (r == -ENOENT)
 		die(EXIT_NOT_FOUND, "run: %s: command not found%s", rq->command[0],
 		    rq->rootfs ? " inside the --rootfs tree" : "");
+	if (r == 0 && err == ENOENT)
+		die(EXIT_CANNOT_EXEC,
+		    "run: cannot execute %s: the program it needs to start (its emulator, "
+		    "dynamic loader or #! interpreter) does not exist%s",
+		    cwd, rq->rootfs ? " inside the --rootfs tree" : "");
 	errno = err;
 	die_errno(EXIT_CANNOT_EXEC, "run: cannot execute %s", rq->command[0]);
 }

@@ -76,6 +76,12 @@ check "no mount is left on the host" sh -c "! grep -q ' $T' /proc/self/mountinfo
 run U env PATH=/bin "$Q" run --rootfs "$T" -- nosuch
 rc_is 127 "a command not in the tree: 127"
 like "$err" "nosuch: command not found inside the --rootfs tree" "... said so"
+run U env PATH=/bin "$Q" run --no-persistent --rootfs "$T" -- /bin/busybox true
+rc_is 126 "without flag F, the tree has no emulator: 126"
+like "$err" "note: without flag F the kernel opens each emulator inside $T at every exec" \
+	"... qus said beforehand why that would fail"
+like "$err" "cannot execute /bin/busybox: the program it needs to start (its emulator, dynamic loader or #! interpreter) does not exist inside the --rootfs tree" \
+	"... and says so, not 'command not found'"
 rm "$T/etc/resolv.conf"
 ln -s /run/qus-nowhere/resolv.conf "$T/etc/resolv.conf"
 run U env PATH=/bin "$Q" run --rootfs "$T" -- /bin/busybox true
