@@ -8,6 +8,11 @@
 #   users_create; trap users_remove EXIT
 #   as_user USER CMD...      run CMD as USER (environment kept, no groups)
 #   user_workdir USER        a fresh directory USER owns, readable by all
+#   user_suite_begin         all of the above for a suite: users, $W (the
+#                            work directory), $Q (qus copied there), U and P
+#                            (run as QUS_USER / QUS_USER_PLAIN), sanitizer
+#                            reports in $W/san; cleaned up (and the host's
+#                            binfmt_misc restored) at exit
 #
 # The programs a user runs must be readable by it: user_workdir copies go
 # there, never the checkout (which may sit below a private home).
@@ -74,3 +79,28 @@ user_workdir() {
 	chown "$1:" "$d"
 	echo "$d"
 }
+
+user_suite_end() {
+	hg_restore
+	users_remove
+	[ -n "${W:-}" ] && rm -rf "$W"
+}
+
+user_suite_begin() {
+	W=
+	hg_save
+	trap user_suite_end EXIT
+	trap 'user_suite_end; exit 130' INT TERM
+	users_create || not_ok "creating the test users"
+	W=$(user_workdir $QUS_USER)
+	mkdir -p "$W/bin" "$W/san"
+	chmod 1777 "$W/san"
+	cp "$QUS" "$W/bin/qus"
+	chmod 755 "$W/bin/qus"
+	Q=$W/bin/qus
+	export ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$W/san/asan"
+	export UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$W/san/ubsan"
+}
+
+U() { as_user $QUS_USER "$@"; }
+P() { as_user $QUS_USER_PLAIN "$@"; }

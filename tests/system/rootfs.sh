@@ -21,23 +21,7 @@ fi
 MIRROR=${QUS_DEB_MIRROR:-http://deb.debian.org/debian}
 QUS_DEB_CACHE=${QUS_DEB_CACHE:-/var/cache/qus-tests/debootstrap}
 
-W=
-cleanup() {
-	users_remove
-	[ -n "$W" ] && rm -rf "$W"
-}
-hg_save
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-users_create || not_ok "creating the test users"
-W=$(user_workdir $QUS_USER)
-mkdir -p "$W/bin" "$W/san"
-chmod 1777 "$W/san"
-cp "$QUS" "$W/bin/qus"
-chmod 755 "$W/bin/qus"
-Q=$W/bin/qus
-export ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$W/san/asan" UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$W/san/ubsan"
-U() { as_user $QUS_USER "$@"; }
+user_suite_begin
 read -r subuid subgid < <(user_subid_start $QUS_USER)
 
 # --- a busybox tree ---------------------------------------------------------------

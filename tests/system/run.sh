@@ -17,32 +17,14 @@ if ! have_fixtures || ! private_binfmt_works; then
 	exit 0
 fi
 
-W=
-cleanup() {
-	hg_restore
-	users_remove
-	[ -n "$W" ] && rm -rf "$W"
-}
-hg_save
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-users_create || not_ok "creating the test users"
-
-# What the users run, where they can read it; sanitizer reports land in $W/san.
-W=$(user_workdir $QUS_USER)
-mkdir -p "$W/bin" "$W/san"
-chmod 1777 "$W/san"
-cp "$QUS" "$W/bin/qus"
+user_suite_begin
+# What the users run, where they can read it.
 for b in $BUSYBOXES; do
 	mkdir -p "$W/bb/${b%%:*}"
 	cp "$(busybox_path "${b%%:*}")" "$W/bb/${b%%:*}/busybox"
 done
-chmod -R a+rX "$W"
-Q=$W/bin/qus
+chmod -R a+rX "$W/bb"
 bb() { echo "$W/bb/$1/busybox"; }
-export ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$W/san/asan" UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$W/san/ubsan"
-U() { as_user $QUS_USER "$@"; }
-P() { as_user $QUS_USER_PLAIN "$@"; }
 
 # A decoy on the host: arm64 programs go to an interpreter that does not
 # exist, so they fail on the host itself and work only in qus run's instance.
