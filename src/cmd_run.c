@@ -221,6 +221,32 @@ static void enter_rootfs(const struct run_request *rq, const char *real_root, co
 		     strerror(-rep.skipped[i].err));
 }
 
+/* Become COMMAND, or say precisely why not. */
+static noreturn void exec_command(const struct run_request *rq)
+{
+	const char *where = rq->rootfs ? " inside the --rootfs tree" : "";
+	char path[PATH_MAX];
+	int err, r;
+
+	execvp(rq->command[0], rq->command);
+	err = errno;
+	/*
+	 * Ask the lookup itself: execvp says EACCES for a name found nowhere
+	 * if a PATH directory is unreadable, and ENOENT for a file that exists
+	 * when its interpreter (emulator, dynamic loader, #! line) does not.
+	 */
+	r = find_program(rq->command[0], getenv("PATH"), path, sizeof(path));
+	if (r == -ENOENT)
+		die(EXIT_NOT_FOUND, "run: %s: command not found%s", rq->command[0], where);
+	if (r == 0 && err == ENOENT)
+		die(EXIT_CANNOT_EXEC,
+		    "run: cannot execute %s: the program it needs to start (its emulator, "
+		    "dynamic loader or #! interpreter) does not exist%s",
+		    path, where);
+	errno = err;
+	die_errno(EXIT_CANNOT_EXEC, "run: cannot execute %s", rq->command[0]);
+}
+
 static noreturn void run(struct qus_ctx *ctx, const struct run_request *rq)
 {
 	char why[256], real_root[PATH_MAX], cwd[PATH_MAX];
@@ -266,24 +292,7 @@ static noreturn void run(struct qus_ctx *ctx, const struct run_request *rq)
 		     rq->rootfs, rq->what.qemu_dir);
 	if (rq->rootfs)
 		enter_rootfs(rq, real_root, cwd);
-	execvp(rq->command[0], rq->command);
-	err = errno;
-	/*
-	 * Ask the lookup itself: execvp says EACCES for a name found nowhere
-	 * if a PATH directory is unreadable, and ENOENT for a file that exists
-	 * when its interpreter (emulator, dynamic loader, #! line) does not.
-	 */
-	r = find_program(rq->command[0], getenv("PATH"), cwd, sizeof(cwd));
-	if (r == -ENOENT)
-		die(EXIT_NOT_FOUND, "run: %s: command not found%s", rq->command[0],
-		    rq->rootfs ? " inside the --rootfs tree" : "");
-	if (r == 0 && err == ENOENT)
-		die(EXIT_CANNOT_EXEC,
-		    "run: cannot execute %s: the program it needs to start (its emulator, "
-		    "dynamic loader or #! interpreter) does not exist%s",
-		    cwd, rq->rootfs ? " inside the --rootfs tree" : "");
-	errno = err;
-	die_errno(EXIT_CANNOT_EXEC, "run: cannot execute %s", rq->command[0]);
+	exec_command(rq);
 }
 
 /* --arch a,b --arch c: the names, split at commas, into @names. */
