@@ -26,7 +26,7 @@
  *
  * native_on: other host targets whose kernels run this target without an
  * emulator (32-bit compat modes).  host.c still asks the kernel whether the
- * compat mode is available by executing the row's probe (arm64 CPUs without
+ * compat mode is available by executing the target's probe (probe.c; arm64 CPUs without
  * AArch32 exist, and some x86_64 virtual machines refuse i386 programs).  riscv32 is
  * not native on riscv64: few CPUs and kernels enable it (QEMU commit
  * "binfmt: Add --ignore-family option" makes the same point).
@@ -37,62 +37,6 @@
 #include <string.h>
 
 #include "util.h"
-
-/*
- * exit(0) for the 32-bit modes of 64-bit hosts.  Bytes in file order; each
- * line is one instruction, spelled out in the comment.  The tests run every
- * probe under its QEMU emulator.
- */
-/* clang-format off */
-static const uint8_t probe_i386[] = {
-	0x31, 0xdb,			/* xor  %ebx,%ebx      status 0 */
-	0xb8, 0x01, 0x00, 0x00, 0x00,	/* mov  $1,%eax        __NR_exit */
-	0xcd, 0x80,			/* int  $0x80 */
-};
-/* ARM mode, EABI (syscall number in r7); BE8 keeps instructions little-endian. */
-static const uint8_t probe_arm[] = {
-	0x00, 0x00, 0xa0, 0xe3, /* mov  r0, #0 */
-	0x01, 0x70, 0xa0, 0xe3, /* mov  r7, #1            __NR_exit */
-	0x00, 0x00, 0x00, 0xef, /* svc  #0 */
-};
-static const uint8_t probe_ppc[] = {
-	0x38, 0x60, 0x00, 0x00, /* li   r3, 0 */
-	0x38, 0x00, 0x00, 0x01, /* li   r0, 1              __NR_exit */
-	0x44, 0x00, 0x00, 0x02, /* sc */
-};
-static const uint8_t probe_sparc[] = {
-	0x90, 0x10, 0x20, 0x00, /* mov  0, %o0 */
-	0x82, 0x10, 0x20, 0x01, /* mov  1, %g1             __NR_exit */
-	0x91, 0xd0, 0x20, 0x10, /* ta   0x10 */
-};
-static const uint8_t probe_mips_o32_be[] = {
-	0x24, 0x04, 0x00, 0x00, /* li   $a0, 0 */
-	0x24, 0x02, 0x0f, 0xa1, /* li   $v0, 4001          __NR_exit (o32) */
-	0x00, 0x00, 0x00, 0x0c, /* syscall */
-};
-static const uint8_t probe_mips_o32_le[] = {
-	0x00, 0x00, 0x04, 0x24, /* li   $a0, 0 */
-	0xa1, 0x0f, 0x02, 0x24, /* li   $v0, 4001          __NR_exit (o32) */
-	0x0c, 0x00, 0x00, 0x00, /* syscall */
-};
-static const uint8_t probe_mips_n32_be[] = {
-	0x24, 0x04, 0x00, 0x00, /* li   $a0, 0 */
-	0x24, 0x02, 0x17, 0xaa, /* li   $v0, 6058          __NR_exit (n32) */
-	0x00, 0x00, 0x00, 0x0c, /* syscall */
-};
-static const uint8_t probe_mips_n32_le[] = {
-	0x00, 0x00, 0x04, 0x24, /* li   $a0, 0 */
-	0xaa, 0x17, 0x02, 0x24, /* li   $v0, 6058          __NR_exit (n32) */
-	0x0c, 0x00, 0x00, 0x00, /* syscall */
-};
-/* clang-format on */
-#define PROBE(code) .probe = (code), .probe_len = sizeof(code)
-/* e_flags: EABI version 5 (arm64 kernels refuse 32-bit ARM without one), BE8. */
-#define EF_ARM_EABI5 0x05000000
-#define EF_ARM_BE8   0x00800000
-/* e_flags: o32 ABI; n32 = EF_MIPS_ABI2 with a 64-bit ISA (MIPS III). */
-#define EF_MIPS_O32 0x00001000
-#define EF_MIPS_N32 0x20000020
 
 #define LE  ELFDATA2LSB
 #define BE  ELFDATA2MSB
@@ -105,13 +49,11 @@ const struct qus_target qus_targets[QUS_NTARGETS] = {
 	{ .name = "i386", .family = "i386", .emulator = "i386",
 	  .aliases = "i686 i586 x86 386 linux/386",
 	  .native_on = "x86_64 i486",
-	  .elf_class = C32, .elf_data = LE, .machine = 3 /* EM_386 */, .abiversion_mask = 0xff,
-	  PROBE(probe_i386) },
+	  .elf_class = C32, .elf_data = LE, .machine = 3 /* EM_386 */, .abiversion_mask = 0xff },
 	{ .name = "i486", .family = "i386", .emulator = "i386" /* no qemu-i486 exists */,
 	  .aliases = "",
 	  .native_on = "x86_64 i386",
-	  .elf_class = C32, .elf_data = LE, .machine = 6 /* EM_486 */, .abiversion_mask = 0xff,
-	  PROBE(probe_i386) },
+	  .elf_class = C32, .elf_data = LE, .machine = 6 /* EM_486 */, .abiversion_mask = 0xff },
 	{ .name = "alpha", .family = "alpha", .emulator = "alpha",
 	  .aliases = "linux/alpha",
 	  .native_on = "",
@@ -121,23 +63,20 @@ const struct qus_target qus_targets[QUS_NTARGETS] = {
 	  .aliases = "armhf armel armv5tel armv6l armv7l armv8l arm32v5 arm32v6 arm32v7 "
 		     "linux/arm linux/arm/v5 linux/arm/v6 linux/arm/v7",
 	  .native_on = "aarch64",
-	  .elf_class = C32, .elf_data = LE, .machine = 40 /* EM_ARM */, .abiversion_mask = 0xff,
-	  PROBE(probe_arm), .probe_flags = EF_ARM_EABI5 },
+	  .elf_class = C32, .elf_data = LE, .machine = 40 /* EM_ARM */, .abiversion_mask = 0xff},
 	{ .name = "armeb", .family = "armeb", .emulator = "armeb",
 	  .aliases = "armv5teb armv6b armv7b",
 	  .native_on = "aarch64_be",
-	  .elf_class = C32, .elf_data = BE, .machine = 40 /* EM_ARM */, .abiversion_mask = 0xff,
-	  PROBE(probe_arm), .probe_flags = EF_ARM_EABI5 | EF_ARM_BE8 },
+	  .elf_class = C32, .elf_data = BE, .machine = 40 /* EM_ARM */, .abiversion_mask = 0xff},
 	{ .name = "sparc", .family = "sparc", .emulator = "sparc",
 	  .aliases = "sparc32",
 	  .native_on = "sparc64 sparc32plus",
-	  .elf_class = C32, .elf_data = BE, .machine = 2 /* EM_SPARC */, .abiversion_mask = 0xff,
-	  PROBE(probe_sparc) },
+	  .elf_class = C32, .elf_data = BE, .machine = 2 /* EM_SPARC */, .abiversion_mask = 0xff },
 	{ .name = "sparc32plus", .family = "sparc", .emulator = "sparc32plus",
 	  .aliases = "sparcv8plus",
 	  .native_on = "sparc64",
 	  .elf_class = C32, .elf_data = BE, .machine = 18 /* EM_SPARC32PLUS */,
-	  .abiversion_mask = 0xff, PROBE(probe_sparc) },
+	  .abiversion_mask = 0xff },
 	{ .name = "sparc64", .family = "sparc", .emulator = "sparc64",
 	  .aliases = "sparcv9 linux/sparc64",
 	  .native_on = "",
@@ -145,8 +84,7 @@ const struct qus_target qus_targets[QUS_NTARGETS] = {
 	{ .name = "ppc", .family = "ppc", .emulator = "ppc",
 	  .aliases = "powerpc ppc32 linux/ppc",
 	  .native_on = "ppc64",
-	  .elf_class = C32, .elf_data = BE, .machine = 20 /* EM_PPC */, .abiversion_mask = 0xff,
-	  PROBE(probe_ppc) },
+	  .elf_class = C32, .elf_data = BE, .machine = 20 /* EM_PPC */, .abiversion_mask = 0xff },
 	{ .name = "ppc64", .family = "ppc", .emulator = "ppc64",
 	  .aliases = "powerpc64 ppc64be linux/ppc64",
 	  .native_on = "",
@@ -167,22 +105,22 @@ const struct qus_target qus_targets[QUS_NTARGETS] = {
 	  .aliases = "linux/mips",
 	  .native_on = "mips64",
 	  .elf_class = C32, .elf_data = BE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe,
-	  .mips_abi = QUS_MIPS_ABI_O32, PROBE(probe_mips_o32_be), .probe_flags = EF_MIPS_O32 },
+	  .mips_abi = QUS_MIPS_ABI_O32},
 	{ .name = "mipsel", .family = "mips", .emulator = "mipsel",
 	  .aliases = "mipsle linux/mipsle",
 	  .native_on = "mips64el",
 	  .elf_class = C32, .elf_data = LE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe,
-	  .mips_abi = QUS_MIPS_ABI_O32, PROBE(probe_mips_o32_le), .probe_flags = EF_MIPS_O32 },
+	  .mips_abi = QUS_MIPS_ABI_O32},
 	{ .name = "mipsn32", .family = "mips", .emulator = "mipsn32",
 	  .aliases = "",
 	  .native_on = "mips64",
 	  .elf_class = C32, .elf_data = BE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe,
-	  .mips_abi = QUS_MIPS_ABI_N32, PROBE(probe_mips_n32_be), .probe_flags = EF_MIPS_N32 },
+	  .mips_abi = QUS_MIPS_ABI_N32},
 	{ .name = "mipsn32el", .family = "mips", .emulator = "mipsn32el",
 	  .aliases = "",
 	  .native_on = "mips64el",
 	  .elf_class = C32, .elf_data = LE, .machine = 8 /* EM_MIPS */, .abiversion_mask = 0xfe,
-	  .mips_abi = QUS_MIPS_ABI_N32, PROBE(probe_mips_n32_le), .probe_flags = EF_MIPS_N32 },
+	  .mips_abi = QUS_MIPS_ABI_N32},
 	{ .name = "mips64", .family = "mips", .emulator = "mips64",
 	  .aliases = "linux/mips64",
 	  .native_on = "",

@@ -33,14 +33,6 @@ struct qus_target {
 	uint16_t machine;	 /* e_machine */
 	uint8_t abiversion_mask; /* mask applied to EI_ABIVERSION */
 	uint8_t mips_abi;	 /* enum qus_mips_abi */
-	/*
-	 * For targets a host may run natively (native_on): machine code that
-	 * calls exit(0), and the e_flags its ELF header needs.  probe.c wraps it
-	 * in an executable to ask the kernel whether it really runs it.
-	 */
-	const uint8_t *probe;
-	uint8_t probe_len;
-	uint32_t probe_flags;
 };
 
 extern const struct qus_target qus_targets[QUS_NTARGETS];

@@ -110,7 +110,7 @@ static void decide_by_probes(struct qus_host *h)
 	for (size_t i = 0; i < QUS_NTARGETS && n < ARRAY_SIZE(cand); i++) {
 		const struct qus_target *t = &qus_targets[i];
 
-		if (t->probe && arch_word_in(t->native_on, h->target->name))
+		if (probe_code_for(t) && arch_word_in(t->native_on, h->target->name))
 			cand[n++] = t;
 	}
 	if (n == 0)
@@ -165,7 +165,7 @@ bool host_kernel_at_least(const struct qus_host *h, unsigned major, unsigned min
 
 enum native_kind host_runs_natively(struct qus_host *h, const struct qus_target *t)
 {
-	if (h->probe_pending && h->target && t->probe &&
+	if (h->probe_pending && h->target && probe_code_for(t) &&
 	    arch_word_in(t->native_on, h->target->name)) {
 		h->probe_pending = false;
 		decide_by_probes(h);

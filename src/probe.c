@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -24,6 +25,9 @@
 #define PROBE_BASE  0x400000u
 #define PROBE_ALIGN 0x10000u
 
+/* A native probe is a few instructions; anything slower is not native. */
+#define PROBE_NATIVE_TIMEOUT_MS 5000
+
 static void put(uint8_t *p, uint64_t v, size_t n, uint8_t data)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -33,16 +37,31 @@ static void put(uint8_t *p, uint64_t v, size_t n, uint8_t data)
 	}
 }
 
+const struct probe_code *probe_code_for(const struct qus_target *t)
+{
+	for (size_t i = 0; i < probe_codes_count; i++)
+		if (!strcmp(probe_codes[i].target, t->name))
+			return &probe_codes[i];
+	return NULL;
+}
+
+void probe_token(const struct qus_target *t, char out[PROBE_TOKEN_MAX])
+{
+	snprintf(out, PROBE_TOKEN_MAX, "qus-probe %s\n", t->name);
+}
+
 long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
 {
+	const struct probe_code *pc = probe_code_for(t);
 	bool is64 = t->elf_class == ELFCLASS64;
 	/* Field widths of the two ELF classes (System V ABI, ELF header and program header). */
 	size_t ehsize = is64 ? 64 : 52, phsize = is64 ? 56 : 32, word = is64 ? 8 : 4;
-	size_t code = ehsize + phsize, total = code + t->probe_len;
+	size_t code = ehsize + phsize, total;
 	uint8_t d = t->elf_data, *ph = buf + ehsize;
 
-	if (!t->probe)
+	if (!pc)
 		return -ENOTSUP;
+	total = code + pc->len;
 	if (total > size)
 		return -ENOSPC;
 	memset(buf, 0, total);
@@ -53,12 +72,12 @@ long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
 	put(buf + 16, ET_EXEC, 2, d);
 	put(buf + 18, t->machine, 2, d);
 	put(buf + 20, EV_CURRENT, 4, d);
-	put(buf + 24, PROBE_BASE + code, word, d);	/* e_entry */
-	put(buf + 24 + word, ehsize, word, d);		/* e_phoff */
-	put(buf + 24 + 3 * word, t->probe_flags, 4, d); /* e_flags */
-	put(buf + 28 + 3 * word, ehsize, 2, d);		/* e_ehsize */
-	put(buf + 30 + 3 * word, phsize, 2, d);		/* e_phentsize */
-	put(buf + 32 + 3 * word, 1, 2, d);		/* e_phnum */
+	put(buf + 24, PROBE_BASE + code + pc->entry, word, d); /* e_entry */
+	put(buf + 24 + word, ehsize, word, d);		       /* e_phoff */
+	put(buf + 24 + 3 * word, pc->e_flags, 4, d);	       /* e_flags */
+	put(buf + 28 + 3 * word, ehsize, 2, d);		       /* e_ehsize */
+	put(buf + 30 + 3 * word, phsize, 2, d);		       /* e_phentsize */
+	put(buf + 32 + 3 * word, 1, 2, d);		       /* e_phnum */
 
 	put(ph, PT_LOAD, 4, d);
 	if (is64) {
@@ -78,7 +97,7 @@ long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
 		put(ph + 24, PF_R | PF_X, 4, d); /* p_flags */
 		put(ph + 28, PROBE_ALIGN, 4, d); /* p_align */
 	}
-	memcpy(buf + code, t->probe, t->probe_len);
+	memcpy(buf + code, pc->code, pc->len);
 	return (long)total;
 }
 
@@ -118,34 +137,114 @@ static int enter_empty_binfmt(void)
 	return mount("binfmt_misc", BINFMT_DEFAULT_DIR, "binfmt_misc", MS_NOSUID | MS_NODEV, NULL);
 }
 
-/* In the namespace: run one probe from a memfd; 1 if it exited 0. */
-static int run_one(const struct qus_target *t)
+/* Read what @fds[0] (stdout) and @fds[1] (stderr) carry until both close or @deadline. */
+static bool read_outputs(const int fds[2], char *out, size_t outsize, char *err, size_t errsize,
+			 int timeout_ms)
+{
+	struct pollfd p[2] = { { fds[0], POLLIN, 0 }, { fds[1], POLLIN, 0 } };
+	size_t got[2] = { 0, 0 }, size[2] = { outsize - 1, errsize - 1 };
+	char *buf[2] = { out, err };
+	int open_fds = 2;
+
+	while (open_fds > 0) {
+		int r = poll(p, 2, timeout_ms);
+
+		if (r == 0)
+			return false;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		for (int i = 0; i < 2; i++) {
+			char sink[256];
+			ssize_t n;
+
+			if (p[i].fd < 0 || !p[i].revents)
+				continue;
+			/* Past the buffer, read into a sink so that the probe never blocks. */
+			if (got[i] < size[i])
+				n = read(p[i].fd, buf[i] + got[i], size[i] - got[i]);
+			else
+				n = read(p[i].fd, sink, sizeof(sink));
+			if (n > 0 && got[i] < size[i])
+				got[i] += (size_t)n;
+			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+				p[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	out[got[0]] = '\0';
+	err[got[1]] = '\0';
+	return true;
+}
+
+int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *res)
 {
 	uint8_t elf[PROBE_ELF_MAX];
 	long len = probe_build(t, elf, sizeof(elf));
-	char name[] = "qus-probe";
+	char name[] = "qus-probe", token[PROBE_TOKEN_MAX];
 	char *const argv[] = { name, NULL }, *const envp[] = { NULL };
-	int status, fd;
+	_cleanup_close_ int fd = -1;
+	int out[2], err[2], fds[2];
 	pid_t pid;
 
+	memset(res, 0, sizeof(*res));
 	if (len < 0)
-		return 0;
-	fd = (int)syscall(SYS_memfd_create, "qus-probe", MFD_CLOEXEC);
+		return (int)len;
+	/*
+	 * Not close-on-exec: an entry without flag O hands the emulator the
+	 * path /dev/fd/N, which must still be open in the probe's process.
+	 */
+	fd = (int)syscall(SYS_memfd_create, "qus-probe", 0);
 	if (fd < 0)
-		return 0;
-	if (write(fd, elf, (size_t)len) != len) {
-		close(fd);
-		return 0;
+		return -errno;
+	if (write(fd, elf, (size_t)len) != len)
+		return -EIO;
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		close(out[0]);
+		close(out[1]);
+		return -errno;
 	}
 	pid = fork();
 	if (pid == 0) {
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err[1], STDERR_FILENO);
 		fexecve(fd, argv, envp);
+		dprintf(STDERR_FILENO, "exec: %s", strerror(errno));
 		_exit(127);
 	}
-	close(fd);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return 0;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	close(out[1]);
+	close(err[1]);
+	fds[0] = out[0];
+	fds[1] = err[0];
+	if (pid > 0 && !read_outputs(fds, res->output, sizeof(res->output), res->errors,
+				     sizeof(res->errors), timeout_ms)) {
+		kill(pid, SIGKILL);
+		res->timed_out = true;
+	}
+	close(out[0]);
+	close(err[0]);
+	if (pid < 0)
+		return -errno;
+	while (waitpid(pid, &res->status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	probe_token(t, token);
+	res->ok = !res->timed_out && WIFEXITED(res->status) && WEXITSTATUS(res->status) == 0 &&
+		  !strcmp(res->output, token);
+	return 0;
+}
+
+/* In the namespace: run one probe; 1 if it ran as it should. */
+static int run_one(const struct qus_target *t)
+{
+	struct probe_result res;
+
+	return probe_run(t, PROBE_NATIVE_TIMEOUT_MS, &res) == 0 && res.ok;
 }
 
 #define UNDECIDED 0xff

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Does the kernel run a target's programs by itself?  The only reliable
- * answer is to execute one where no binfmt_misc entry can take it: a tiny
- * program (the table's probe code in a minimal ELF file) run inside a user
- * namespace that has its own, empty binfmt_misc instance (Linux >= 6.7).
+ * Probe programs: for most targets a few instructions that write
+ * "qus-probe TARGET\n" to standard output and exit 0 (the sources in probes/, assembled
+ * by probes/generate.sh into src/probe_code.c), wrapped here in a minimal
+ * ELF file.  They answer two questions:
+ *
+ * - Does the kernel run a target's programs by itself?  The only reliable
+ *   answer is to execute one where no binfmt_misc entry can take it: inside
+ *   a user namespace with its own, empty binfmt_misc instance (Linux >= 6.7).
+ * - Does a registration work?  `qus check` executes the probe through the
+ *   kernel, so the entry, the emulator and its flags are all exercised.
  */
 #ifndef QUS_PROBE_H
 #define QUS_PROBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,19 +23,55 @@
 /* Largest probe executable: headers plus the longest probe code. */
 #define PROBE_ELF_MAX 512
 
+/* One target's probe code (generated: src/probe_code.c). */
+struct probe_code {
+	const char *target; /* qus_target.name */
+	uint32_t e_flags;   /* what the ELF header needs (ABI, EABI version, BE8) */
+	uint16_t entry;	    /* offset of the first instruction in @code */
+	uint16_t len;
+	const uint8_t *code;
+};
+extern const struct probe_code probe_codes[];
+extern const size_t probe_codes_count;
+
+/* @t's probe code, or NULL if it has none. */
+const struct probe_code *probe_code_for(const struct qus_target *t);
+
+/* What @t's probe writes: "qus-probe <name>\n". */
+#define PROBE_TOKEN_MAX 48
+void probe_token(const struct qus_target *t, char out[PROBE_TOKEN_MAX]);
+
 /*
- * Write a static executable of @t that calls exit(0) into @buf: one PT_LOAD
- * segment holding the headers and the code.  Returns its size, -ENOTSUP if
- * @t has no probe code, -ENOSPC if @size is too small.
+ * Write @t's probe executable into @buf: one PT_LOAD segment holding the
+ * headers and the code.  Returns its size, -ENOTSUP if @t has no probe
+ * code, -ENOSPC if @size is too small.
  */
 long probe_build(const struct qus_target *t, uint8_t *buf, size_t size);
 
 /*
  * Execute the probes of @targets (at most 7) where no emulator can take
- * them.  Returns a bit mask (bit i: targets[i] ran and exited 0), or
+ * them.  Returns a bit mask (bit i: targets[i] ran, wrote its token and
+ * exited 0), or
  * -EOPNOTSUPP if this kernel or sandbox allows no private binfmt_misc
  * (then nothing was decided), or another -errno.
  */
 int probe_run_native(const struct qus_target *const *targets, size_t count);
+
+/* How one probe run ended (probe_run). */
+struct probe_result {
+	int status;			  /* waitpid status; valid if !timed_out */
+	bool timed_out;			  /* killed after the time limit */
+	char output[PROBE_TOKEN_MAX * 2]; /* what it wrote to stdout (cut) */
+	char errors[256];		  /* and to stderr (cut) */
+	bool ok;			  /* exited 0 and wrote exactly its token */
+};
+
+/*
+ * Execute @t's probe here, through whatever binfmt_misc registration this
+ * process sees: from a private memfd (no file on disk), with stdout read
+ * back, killed after @timeout_ms.  0 with @res filled, or -errno
+ * (-ENOTSUP: no probe for @t).
+ */
+int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *res);
 
 #endif
