@@ -188,6 +188,7 @@ int cmd_detect(struct qus_ctx *ctx, int argc, char **argv);
 int cmd_export(struct qus_ctx *ctx, int argc, char **argv);
 int cmd_targets(struct qus_ctx *ctx, int argc, char **argv);
 int cmd_run(struct qus_ctx *ctx, int argc, char **argv);
+int cmd_check(struct qus_ctx *ctx, int argc, char **argv);
 /* The options-only interface of the register image (qemu-binfmt-conf.sh + register.sh). */
 int cmd_compat(struct qus_ctx *ctx, int argc, char **argv);
 
@@ -200,5 +201,6 @@ extern const char usage_detect[];
 extern const char usage_export[];
 extern const char usage_targets[];
 extern const char usage_run[];
+extern const char usage_check[];
 
 #endif

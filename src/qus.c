@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "export", cmd_export, usage_export, NEEDS_HOST },
 	{ "targets", cmd_targets, usage_targets, NEEDS_HOST },
 	{ "run", cmd_run, usage_run, NEEDS_HOST },
+	{ "check", cmd_check, usage_check, NEEDS_HOST },
 };
 
 const char usage_main[] =
@@ -55,6 +56,8 @@ const char usage_main[] =
 	"  run [--rootfs DIR] -- COMMAND [ARG...]\n"
 	"                            run COMMAND with the emulators registered in a\n"
 	"                            binfmt_misc of its own; no root needed (Linux 6.7)\n"
+	"  check [TARGET...]         prove each target runs: execute a tiny program of\n"
+	"                            each through the kernel and check what it prints\n"
 	"  help [COMMAND]            show the help of a command\n"
 	"\n"
 	"Options of every command:\n"

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 qus=${QUS:-build-asan/qus}
 g=tests/golden
 "$qus" --help >"$g/help.txt"
-for cmd in register unregister status detect export targets run; do
+for cmd in register unregister status detect export targets run check; do
 	"$qus" "$cmd" --help >"$g/help-$cmd.txt"
 done
 tmp=$(mktemp -d)

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * qus check: does each target really run?  An entry in binfmt_misc proves
+ * nothing by itself (the emulator may be missing, broken, or the flags
+ * wrong), so each target's probe program is executed through the kernel, as
+ * any program would be, and its output compared with what it must print.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "binfmt.h"
+#include "cli.h"
+#include "json.h"
+#include "probe.h"
+#include "util.h"
+
+const char usage_check[] =
+	"Usage: qus check [OPTIONS] [TARGET...]\n"
+	"\n"
+	"Prove that each target (every one, or the TARGETs named) runs: execute its\n"
+	"tiny probe program through the kernel, as any program is executed, and compare\n"
+	"what it prints.  Shows per target whether it runs natively, its entry, flags,\n"
+	"interpreter and the result; a failure says why (no entry, entry disabled,\n"
+	"emulator missing, probe failed, wrong output).  Targets without a probe\n"
+	"program are shown as untested.\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json               machine-readable output (schema in qus(1))\n"
+	"      --timeout SECONDS    time limit per probe (default 10)\n"
+	"      --binfmt-dir DIR     binfmt_misc mount to read entries from\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status: 0 every target checked runs, 1 a target failed, 2 usage error.\n";
+
+#define CHECK_SCHEMA 1
+
+enum check_result { CHECK_OK, CHECK_FAILED, CHECK_UNTESTED };
+
+struct check_row {
+	const struct qus_target *t;
+	enum native_kind native;
+	bool has_entry;
+	struct binfmt_entry e;
+	bool interpreter_exists;
+	enum check_result result;
+	char reason[QUS_REGISTER_MAX + 128]; /* may quote the interpreter */
+	struct probe_result probe;
+	bool probed;
+};
+
+struct check_env {
+	struct binfmt_entry *entries; /* every entry, read once */
+	size_t count;
+	bool mounted, enabled;
+	int timeout_ms;
+};
+
+static void read_entries(struct qus_ctx *ctx, struct check_env *env)
+{
+	char **names = NULL;
+	size_t count = 0;
+	int fd = cli_binfmt_open(ctx, BINFMT_READ);
+
+	if (fd < 0)
+		return; /* not mounted (-ENODEV), or reported */
+	env->mounted = true;
+	if (binfmt_read_status(fd, &env->enabled) < 0 || binfmt_list(fd, &names, &count) < 0) {
+		close(fd);
+		return;
+	}
+	env->entries = calloc(count ? count : 1, sizeof(*env->entries));
+	for (size_t i = 0; env->entries && i < count; i++)
+		if (binfmt_read_entry(fd, names[i], &env->entries[env->count]) == 0)
+			env->count++;
+	binfmt_free_names(names, count);
+	close(fd);
+}
+
+/* The entry the kernel would use for @t: qemu-<t> first, else any that matches its programs. */
+static const struct binfmt_entry *entry_for(const struct check_env *env, const struct qus_target *t)
+{
+	char name[64];
+	const struct binfmt_entry *any = NULL;
+
+	plan_entry_name(t, name, sizeof(name));
+	for (size_t i = 0; i < env->count; i++) {
+		if (!strcmp(env->entries[i].name, name))
+			return &env->entries[i];
+		if (!any && target_of_entry(&env->entries[i]) == t)
+			any = &env->entries[i];
+	}
+	return any;
+}
+
+/* Why the probe run did not give the token, in words. */
+static void explain_probe(struct check_row *r)
+{
+	const struct probe_result *p = &r->probe;
+	char *nl;
+
+	/* Only the first line of what the emulator said. */
+	nl = strchr(p->errors, '\n');
+	if (nl)
+		*nl = '\0';
+	if (p->timed_out)
+		snprintf(r->reason, sizeof(r->reason), "probe did not finish in time");
+	else if (WIFSIGNALED(p->status))
+		snprintf(r->reason, sizeof(r->reason), "probe killed by signal %d%s%s",
+			 WTERMSIG(p->status), p->errors[0] ? ": " : "", p->errors);
+	else if (WEXITSTATUS(p->status) != 0)
+		snprintf(r->reason, sizeof(r->reason), "probe failed with exit status %d%s%s",
+			 WEXITSTATUS(p->status), p->errors[0] ? ": " : "", p->errors);
+	else
+		snprintf(r->reason, sizeof(r->reason), "wrong output: \"%.*s\"",
+			 (int)strcspn(p->output, "\n"), p->output);
+}
+
+static void check_target(struct qus_ctx *ctx, const struct check_env *env, struct check_row *r)
+{
+	const struct binfmt_entry *e = entry_for(env, r->t);
+	struct stat sb;
+	int err;
+
+	r->native = host_runs_natively(&ctx->host, r->t);
+	if (e) {
+		r->has_entry = true;
+		r->e = *e;
+		r->interpreter_exists = stat(e->interpreter, &sb) == 0;
+	}
+	r->result = CHECK_FAILED;
+	if (!probe_code_for(r->t)) {
+		r->result = CHECK_UNTESTED;
+		snprintf(r->reason, sizeof(r->reason), "no probe program for this target");
+		return;
+	}
+	if (r->native == NATIVE_NO) {
+		/* What stops the kernel from running it at all, before trying. */
+		if (!env->mounted) {
+			snprintf(r->reason, sizeof(r->reason), "binfmt_misc is not mounted");
+			return;
+		}
+		if (!e) {
+			snprintf(r->reason, sizeof(r->reason), "no entry (qus register %s)",
+				 r->t->name);
+			return;
+		}
+		if (!env->enabled || !e->enabled) {
+			snprintf(r->reason, sizeof(r->reason), "%s is disabled",
+				 env->enabled ? "the entry" : "binfmt_misc");
+			return;
+		}
+		/* With F the kernel holds the emulator open even if the file is gone. */
+		if (!r->interpreter_exists && !(e->flags & QUS_FLAG_F)) {
+			snprintf(r->reason, sizeof(r->reason), "emulator %s is missing",
+				 e->interpreter);
+			return;
+		}
+	}
+	err = probe_run(r->t, env->timeout_ms, &r->probe);
+	if (err < 0) {
+		snprintf(r->reason, sizeof(r->reason), "cannot run the probe: %s", strerror(-err));
+		return;
+	}
+	r->probed = true;
+	if (r->probe.ok) {
+		r->result = CHECK_OK;
+		return;
+	}
+	explain_probe(r);
+}
+
+static const char *native_word(enum native_kind k)
+{
+	return k == NATIVE_HOST ? "host" : k == NATIVE_COMPAT ? "compat" : "no";
+}
+
+static const char *const result_words[] = {
+	[CHECK_OK] = "ok",
+	[CHECK_FAILED] = "failed",
+	[CHECK_UNTESTED] = "untested",
+};
+
+static void print_json(const struct qus_ctx *ctx, const struct check_row *rows, size_t n)
+{
+	struct json_writer w;
+
+	jw_init(&w, stdout);
+	jw_begin_object(&w, NULL);
+	jw_uint(&w, "schema", CHECK_SCHEMA);
+	jw_string(&w, "kernel", ctx->host.release);
+	jw_begin_array(&w, "targets");
+	for (size_t i = 0; i < n; i++) {
+		const struct check_row *r = &rows[i];
+		char flags[5];
+
+		jw_begin_object(&w, NULL);
+		jw_string(&w, "name", r->t->name);
+		jw_string(&w, "native", native_word(r->native));
+		if (r->has_entry) {
+			flags_format(flags_normalize(r->e.flags), flags);
+			jw_string(&w, "entry", r->e.name);
+			jw_bool(&w, "enabled", r->e.enabled);
+			jw_string(&w, "flags", flags);
+			jw_string(&w, "interpreter", r->e.interpreter);
+			jw_bool(&w, "interpreter_exists", r->interpreter_exists);
+		} else {
+			jw_null(&w, "entry");
+			jw_null(&w, "enabled");
+			jw_null(&w, "flags");
+			jw_null(&w, "interpreter");
+			jw_null(&w, "interpreter_exists");
+		}
+		jw_string(&w, "result", result_words[r->result]);
+		jw_string(&w, "reason", r->result == CHECK_OK ? NULL : r->reason);
+		jw_string(&w, "output", r->probed ? r->probe.output : NULL);
+		jw_end_object(&w);
+	}
+	jw_end_array(&w);
+	jw_end_object(&w);
+	jw_finish(&w);
+}
+
+static void print_human(const struct check_row *rows, size_t n)
+{
+	unsigned count[3] = { 0, 0, 0 };
+
+	printf("%-12s %-8s %-5s %-34s %s\n", "TARGET", "NATIVE", "FLAGS", "INTERPRETER", "RESULT");
+	for (size_t i = 0; i < n; i++) {
+		const struct check_row *r = &rows[i];
+		char flags[5] = "-";
+
+		if (r->has_entry)
+			flags_format(flags_normalize(r->e.flags), flags);
+		printf("%-12s %-8s %-5s %-34s %s%s%s\n", r->t->name, native_word(r->native),
+		       r->has_entry ? (flags[0] ? flags : "none") : "-",
+		       r->native != NATIVE_NO ? "(native)"
+		       : r->has_entry	      ? r->e.interpreter
+					      : "-",
+		       result_words[r->result], r->result == CHECK_OK ? "" : ": ",
+		       r->result == CHECK_OK ? "" : r->reason);
+		count[r->result]++;
+	}
+	printf("qus: %u ok, %u failed, %u untested\n", count[CHECK_OK], count[CHECK_FAILED],
+	       count[CHECK_UNTESTED]);
+}
+
+int cmd_check(struct qus_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_TIMEOUT = 0x1400 };
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ 0 },
+	};
+	struct check_env env = { .timeout_ms = 10000 };
+	struct check_row *rows;
+	struct target_set set;
+	unsigned long secs;
+	bool json = false;
+	size_t n = 0;
+	int c, status = EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, ":hjV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_uint(optarg, 3600, &secs) < 0 || secs == 0)
+				die_usage(
+					"check: --timeout wants whole seconds, 1 to 3600, not '%s'",
+					optarg);
+			env.timeout_ms = (int)secs * 1000;
+			break;
+		default:
+			common_option(ctx, c, argv, "check", usage_check);
+		}
+	}
+	parse_targets_or_die(argv + optind, argc - optind, &set);
+	rows = calloc(QUS_NTARGETS, sizeof(*rows));
+	if (!rows)
+		die_errno(EXIT_FAIL, "check");
+	read_entries(ctx, &env);
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		if (!set.want[i])
+			continue;
+		rows[n].t = &qus_targets[i];
+		check_target(ctx, &env, &rows[n]);
+		if (rows[n].result == CHECK_FAILED)
+			status = EXIT_FAIL;
+		n++;
+	}
+	if (json)
+		print_json(ctx, rows, n);
+	else
+		print_human(rows, n);
+	free(env.entries);
+	free(rows);
+	return status;
+}
