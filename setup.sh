@@ -15,7 +15,22 @@ export DEBIAN_FRONTEND=noninteractive
 # What the build, the tests and the main job need, all from Debian.
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
 qemu-user-static binfmt-support systemd util-linux jq groff-base file clang-format
-uidmap debootstrap passwd"
+uidmap debootstrap passwd
+$(for t in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi riscv64-linux-gnu s390x-linux-gnu \
+	powerpc64le-linux-gnu powerpc64-linux-gnu powerpc-linux-gnu mips-linux-gnu mipsel-linux-gnu \
+	mips64-linux-gnuabi64 mips64el-linux-gnuabi64 m68k-linux-gnu sh4-linux-gnu alpha-linux-gnu \
+	hppa-linux-gnu sparc64-linux-gnu i686-linux-gnu; do echo "gcc-$t"; done)
+libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-armel-cross libc6-dev-riscv64-cross
+libc6-dev-s390x-cross libc6-dev-ppc64el-cross libc6-dev-ppc64-cross libc6-dev-powerpc-cross
+libc6-dev-mips-cross libc6-dev-mipsel-cross libc6-dev-mips64-cross libc6-dev-mips64el-cross
+libc6-dev-m68k-cross libc6-dev-sh4-cross libc6.1-dev-alpha-cross libc6-dev-hppa-cross
+libc6-dev-sparc64-cross libc6-dev-i386-cross
+gcc-12-multilib-mips64-linux-gnuabi64 libc6-dev-mipsn32-mips64-cross
+gcc-12-multilib-mips64el-linux-gnuabi64 libc6-dev-mipsn32-mips64el-cross
+gcc-12-multilib-sparc64-linux-gnu libc6-dev-sparc-sparc64-cross"
+# The cross compilers and C libraries above build the test matrix's static
+# Hello Worlds (tests/system/matrix.sh) and, with their binutils, check the
+# embedded probe bytes (tests/static/probes.sh); qus itself needs none.
 # Architectures of the foreign busybox-static fixtures (REFERENCE.md section 4).
 FOREIGN_ARCHS="arm64 armhf armel i386 s390x ppc64el mips64el"
 
@@ -117,6 +132,9 @@ register() {
 	need_root register
 	"$qus" register
 	"$qus" status
+	echo
+	echo "Each target's probe program through the registration (qus check):"
+	"$qus" check || failed=1
 	echo
 	echo "Foreign programs through the registration (Debian's busybox-static):"
 	while read -r line; do
