@@ -65,6 +65,12 @@ i686" "three foreign generations (s390x -> ppc64le -> mips64el, i386)"
 run U "$Q" run -- sh -c "$(bb arm64) uname -m"
 is "$out" aarch64 "a native shell under qus run starts a foreign program"
 
+# --- qus check inside: every probe through the private registration ---------------
+nprobes=$(grep -c '^	{ "' "$QUS_ROOT/src/probe_code.c")
+run U "$Q" run -- "$Q" check
+rc_is 0 "qus run -- qus check: exit 0"
+like "$out" "qus: $nprobes ok, 0 failed" "... every probe ran, rootless ($nprobes)"
+
 # --- --arch --------------------------------------------------------------------
 run U "$Q" run --arch arm64 -- ls /proc/sys/fs/binfmt_misc
 is "$out" "qemu-aarch64
