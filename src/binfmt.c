@@ -52,7 +52,7 @@ static int open_listing(int dirfd, DIR **out)
 int binfmt_dir_is_empty(int dirfd)
 {
 	struct dirent *de;
-	DIR *d;
+	DIR *d = NULL; /* set by open_listing() when it succeeds */
 	int r = open_listing(dirfd, &d);
 
 	if (r < 0)
@@ -108,7 +108,7 @@ int binfmt_list(int dirfd, char ***names, size_t *count)
 	char **v = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
-	DIR *d;
+	DIR *d = NULL; /* set by open_listing() when it succeeds */
 	int r = open_listing(dirfd, &d);
 
 	if (r < 0)
