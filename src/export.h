@@ -28,11 +28,4 @@ int export_file_name(enum export_format format, const struct binfmt_entry *e, ch
  */
 long export_render(enum export_format format, const struct binfmt_entry *e, char *buf, size_t size);
 
-/*
- * Write @len bytes to @name below @dirfd through a temporary file in the
- * same directory, renamed into place: readers see the old file or the new
- * one, never half of one.  0 or -errno.
- */
-int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
-
 #endif

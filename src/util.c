@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -150,4 +151,54 @@ int find_program(const char *name, const char *path, char *out, size_t size)
 			return found;
 		path = end + 1;
 	}
+}
+
+int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+{
+	char tmp[NAME_MAX + 1];
+	_cleanup_close_ int fd = -1;
+	size_t done = 0;
+	int r = 0;
+
+	if (strchr(name, '/'))
+		return -EINVAL;
+	/* A hidden name in the same directory, so rename() stays on one file system. */
+	for (unsigned attempt = 0;; attempt++) {
+		if (snprintf(tmp, sizeof(tmp), ".%.200s.%ld.%u.tmp", name, (long)getpid(),
+			     attempt) >= (int)sizeof(tmp))
+			return -ENAMETOOLONG;
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (fd >= 0)
+			break;
+		if (errno != EEXIST || attempt == 100)
+			return -errno;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto fail;
+		}
+		done += (size_t)n;
+	}
+	/* The mode given to openat() is filtered by the umask; files others read need it exact. */
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (close(steal_fd(&fd)) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	unlinkat(dirfd, tmp, 0);
+	return r;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -73,6 +74,13 @@ long read_small_file_at(int dirfd, const char *name, char *buf, size_t size);
  * -ENAMETOOLONG.
  */
 int find_program(const char *name, const char *path, char *out, size_t size);
+
+/*
+ * Write @len bytes to @name below @dirfd through a temporary file in the
+ * same directory, renamed into place: readers see the old file or the new
+ * one, never half of one.  0 or -errno.
+ */
+int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
 
 /* strcasecmp that only folds ASCII, so results never depend on the locale. */
 int ascii_strcasecmp(const char *a, const char *b);
