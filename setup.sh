@@ -15,7 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 # What the build, the tests and the main job need, all from Debian.
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
 qemu-user-static binfmt-support systemd util-linux jq groff-base file clang-format
-uidmap debootstrap passwd
+uidmap debootstrap passwd libarchive-dev libssl-dev rpm zstd
 $(for t in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi riscv64-linux-gnu s390x-linux-gnu \
 	powerpc64le-linux-gnu powerpc64-linux-gnu powerpc-linux-gnu mips-linux-gnu mipsel-linux-gnu \
 	mips64-linux-gnuabi64 mips64el-linux-gnuabi64 m68k-linux-gnu sh4-linux-gnu alpha-linux-gnu \
@@ -86,7 +86,7 @@ build() {
 	# The tests' build: ASan and UBSan, with the unit tests.
 	if [ ! -d build-asan ]; then
 		meson setup build-asan -Dbuildtype=debug -Db_sanitize=address,undefined \
-			-Db_lundef=false >/dev/null || return 1
+			-Db_lundef=false -Dbuild_tool=enabled >/dev/null || return 1
 	fi
 	ninja -C build-asan >/dev/null || return 1
 	# The release binary: static, musl, no runtime dependency.
@@ -119,9 +119,29 @@ fixture() { # Debian architecture -> build/fixtures/busybox/ARCH/busybox
 	return $r
 }
 
+# Debian's qemu-user-static package itself, the input of qus-build's tests:
+# build/fixtures/pkg/qemu-user-static_ARCH.deb
+package_fixture() {
+	local a=$1 dir=build/fixtures/pkg i
+	[ -s "$dir/qemu-user-static_$a.deb" ] && return 0
+	mkdir -p "$dir/tmp"
+	for i in 1 2 3; do
+		if (cd "$dir/tmp" && apt-get download -qq "qemu-user-static:$a" 2>/dev/null); then break; fi
+		[ "$i" = 2 ] && apt_update
+		sleep 1
+	done
+	if ! mv "$dir"/tmp/qemu-user-static_*.deb "$dir/qemu-user-static_$a.deb" 2>/dev/null; then
+		log "could not download qemu-user-static:$a from Debian's archive"
+		rm -rf "$dir/tmp"
+		return 1
+	fi
+	rm -rf "$dir/tmp"
+}
+
 fixtures() {
 	local a failed=0
 	for a in $FOREIGN_ARCHS; do fixture "$a" || failed=1; done
+	package_fixture amd64 || failed=1
 	return $failed
 }
 

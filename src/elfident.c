@@ -118,3 +118,36 @@ const struct qus_target *elf_identify(const uint8_t hdr[QUS_HEADER_SIZE])
 	}
 	return NULL;
 }
+
+/* An unsigned field of @n bytes at @p in the file's byte order. */
+static uint64_t field(const uint8_t *p, size_t n, bool big)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = (v << 8) | p[big ? i : n - 1 - i];
+	return v;
+}
+
+int elf_check_static(const uint8_t *data, size_t size, const struct qus_target *t)
+{
+	uint8_t hdr[QUS_HEADER_SIZE] = { 0 };
+	bool is64, big;
+	uint64_t phoff, phentsize, phnum;
+
+	memcpy(hdr, data, size < sizeof(hdr) ? size : sizeof(hdr));
+	if (size < 64 || elf_identify(hdr) != t)
+		return -ENOEXEC;
+	is64 = data[EI_CLASS] == ELFCLASS64;
+	big = data[EI_DATA] == ELFDATA2MSB;
+	/* e_phoff, e_phentsize, e_phnum (System V ABI, ELF header). */
+	phoff = field(data + (is64 ? 32 : 28), is64 ? 8 : 4, big);
+	phentsize = field(data + (is64 ? 54 : 42), 2, big);
+	phnum = field(data + (is64 ? 56 : 44), 2, big);
+	if (phentsize < 4 || phoff > size || phnum * phentsize > size - phoff)
+		return -EBADMSG;
+	for (uint64_t i = 0; i < phnum; i++)
+		if (field(data + phoff + i * phentsize, 4, big) == PT_INTERP)
+			return -ELIBBAD;
+	return 0;
+}

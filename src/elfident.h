@@ -45,4 +45,12 @@ long elf_read_header(int dirfd, const char *path, uint8_t hdr[QUS_HEADER_SIZE]);
 /* The target whose entry matches @hdr, or NULL. */
 const struct qus_target *elf_identify(const uint8_t hdr[QUS_HEADER_SIZE]);
 
+/*
+ * Whether the whole file @data is a static executable of @t: @t's entry
+ * matches it, and no program header names an interpreter (PT_INTERP; a
+ * static-pie has none either).  0; -ENOEXEC not an executable of @t;
+ * -ELIBBAD it needs a dynamic loader; -EBADMSG program headers out of bounds.
+ */
+int elf_check_static(const uint8_t *data, size_t size, const struct qus_target *t);
+
 #endif

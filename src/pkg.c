@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: MIT */
+#include "pkg.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+#define EMU_PREFIX  "qemu-"
+#define EMU_SUFFIX  "-static"
+#define CONTROL_MAX (1u << 20)
+
+static int refuse(struct pkg_error *err, const char *member, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int refuse(struct pkg_error *err, const char *member, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(err->member, sizeof(err->member), "%s", member ? member : "");
+	va_start(ap, fmt);
+	vsnprintf(err->what, sizeof(err->what), fmt, ap);
+	va_end(ap);
+	return -EBADMSG;
+}
+
+const struct qus_target *pkg_emulator_target(const char *name)
+{
+	size_t len = strlen(name), pre = strlen(EMU_PREFIX), suf = strlen(EMU_SUFFIX);
+
+	if (len <= pre + suf || strncmp(name, EMU_PREFIX, pre) ||
+	    strcmp(name + len - suf, EMU_SUFFIX))
+		return NULL;
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		const char *emu = qus_targets[i].emulator;
+
+		if (strlen(emu) == len - pre - suf && !strncmp(name + pre, emu, len - pre - suf))
+			return &qus_targets[i];
+	}
+	return NULL;
+}
+
+int pkg_tag_version(const char *version, char *out, size_t size)
+{
+	const char *colon = strchr(version, ':'), *v = colon ? colon + 1 : version;
+	size_t n = 0;
+
+	if (!*v || size == 0)
+		return -EINVAL;
+	while (*v) {
+		/* "+dfsg" (and "~dfsg") mark a repacked upstream tarball, not a version. */
+		if ((*v == '+' || *v == '~') && !strncmp(v + 1, "dfsg", 4)) {
+			v += 5;
+			while (*v >= '0' && *v <= '9')
+				v++;
+			continue;
+		}
+		if (n + 1 >= size || n >= 128)
+			return -EINVAL;
+		/* A tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} (OCI distribution spec). */
+		out[n++] = (*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+					   (*v >= '0' && *v <= '9') || *v == '_' || *v == '-' ||
+					   *v == '.'
+				   ? *v
+				   : '.';
+		v++;
+	}
+	out[n] = '\0';
+	return n && out[0] != '.' && out[0] != '-' ? 0 : -EINVAL;
+}
+
+/* A member path that stays inside the tree: relative, no "..". */
+static bool path_is_safe(const char *p)
+{
+	if (*p == '/')
+		return false;
+	for (const char *s = p; *s;) {
+		size_t len = strcspn(s, "/");
+
+		if (len == 2 && s[0] == '.' && s[1] == '.')
+			return false;
+		s += len;
+		while (*s == '/')
+			s++;
+	}
+	return true;
+}
+
+/* "./usr/bin/qemu-x-static" or "usr/bin/qemu-x-static": the file name, else NULL. */
+static const char *in_usr_bin(const char *p)
+{
+	if (!strncmp(p, "./", 2))
+		p += 2;
+	if (strncmp(p, "usr/bin/", 8) || strchr(p + 8, '/'))
+		return NULL;
+	return p + 8;
+}
+
+static void control_field(const char *text, const char *field, char *out, size_t size)
+{
+	size_t flen = strlen(field);
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		if (!strncmp(l, field, flen) && l[flen] == ':') {
+			const char *v = l + flen + 1;
+			size_t len;
+
+			while (*v == ' ')
+				v++;
+			len = strcspn(v, "\n");
+			snprintf(out, size, "%.*s", (int)len, v);
+			return;
+		}
+	}
+}
+
+/* The nested archives read their bytes from the outer one's current member. */
+static la_ssize_t read_outer(struct archive *a, void *outer, const void **buf)
+{
+	static char block[64 * 1024];
+	la_ssize_t n = archive_read_data((struct archive *)outer, block, sizeof(block));
+
+	(void)a;
+	*buf = block;
+	return n;
+}
+
+static struct archive *open_inner(struct archive *outer)
+{
+	struct archive *a = archive_read_new();
+
+	if (!a)
+		return NULL;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, outer, NULL, read_outer, NULL) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static int read_control(struct archive *outer, struct pkg_info *info, struct pkg_error *err)
+{
+	struct archive *a = open_inner(outer);
+	struct archive_entry *e;
+	int r = 0;
+
+	if (!a)
+		return refuse(err, "control.tar", "not a tar archive");
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *p = archive_entry_pathname(e);
+		_cleanup_free_ char *text = NULL;
+		la_int64_t size = archive_entry_size(e);
+		la_ssize_t n;
+
+		if (strcmp(p, "./control") && strcmp(p, "control"))
+			continue;
+		if (size < 0 || size > CONTROL_MAX) {
+			archive_read_free(a);
+			return refuse(err, p, "control file larger than %u bytes", CONTROL_MAX);
+		}
+		text = calloc(1, (size_t)size + 1);
+		n = text ? archive_read_data(a, text, (size_t)size) : -1;
+		if (n != size) {
+			archive_read_free(a);
+			return refuse(err, p, "truncated");
+		}
+		control_field(text, "Package", info->name, sizeof(info->name));
+		control_field(text, "Version", info->version, sizeof(info->version));
+		control_field(text, "Architecture", info->arch, sizeof(info->arch));
+		archive_read_free(a);
+		return 0;
+	}
+	r = refuse(err, "control.tar", "%s",
+		   r == ARCHIVE_EOF ? "no control file" : archive_error_string(a));
+	archive_read_free(a);
+	return r;
+}
+
+/* Check one data member; take it if it is an emulator. */
+static int data_member(struct archive *a, struct archive_entry *e, bool seen[QUS_NTARGETS],
+		       struct pkg_info *info, pkg_member_fn fn, void *ctx, struct pkg_error *err)
+{
+	const char *p = archive_entry_pathname(e), *name;
+	mode_t type = archive_entry_filetype(e);
+	const struct qus_target *t;
+	_cleanup_free_ uint8_t *data = NULL;
+	struct pkg_member m;
+	la_int64_t size;
+	size_t got = 0;
+
+	if (!p || !path_is_safe(p))
+		return refuse(err, p, "its path leaves the package's tree");
+	if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO || type == AE_IFSOCK)
+		return refuse(err, p, "a device node or special file; no package needs one");
+	name = in_usr_bin(p);
+	t = name ? pkg_emulator_target(name) : NULL;
+	if (!t) {
+		/* An emulator of a target outside the table (cris, nios2): said, not taken. */
+		if (name && !strncmp(name, EMU_PREFIX, strlen(EMU_PREFIX)) &&
+		    info->nskipped < PKG_SKIPPED_MAX)
+			snprintf(info->skipped[info->nskipped++], sizeof(info->skipped[0]), "%s",
+				 name);
+		return 0; /* not an emulator qus knows: never read */
+	}
+	if (type != AE_IFREG || archive_entry_hardlink(e))
+		return refuse(err, p, "an emulator must be a regular file, not a link");
+	if (archive_entry_perm(e) & (S_ISUID | S_ISGID))
+		return refuse(err, p, "an emulator with set-user/group-id bits");
+	if (seen[arch_index(t)])
+		return refuse(err, p, "a second copy of the same emulator");
+	seen[arch_index(t)] = true;
+	size = archive_entry_size(e);
+	if (!archive_entry_size_is_set(e) || size <= 0 || (unsigned long long)size > PKG_MEMBER_MAX)
+		return refuse(err, p, "size %lld is not that of an emulator (at most %llu bytes)",
+			      (long long)size, PKG_MEMBER_MAX);
+	data = malloc((size_t)size);
+	if (!data)
+		return -ENOMEM;
+	while (got < (size_t)size) {
+		la_ssize_t n = archive_read_data(a, data + got, (size_t)size - got);
+
+		if (n <= 0)
+			return refuse(err, p, "truncated: %zu of %lld bytes (%s)", got,
+				      (long long)size,
+				      n < 0 ? archive_error_string(a) : "end of data");
+		got += (size_t)n;
+	}
+	m.target = t;
+	m.path = p;
+	m.data = data;
+	m.size = got;
+	return fn(&m, ctx);
+}
+
+static int read_data(struct archive *outer, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+		     struct pkg_error *err)
+{
+	struct archive *a = open_inner(outer);
+	struct archive_entry *e;
+	bool seen[QUS_NTARGETS] = { false };
+	int r;
+
+	if (!a)
+		return refuse(err, "data.tar", "not a tar archive");
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		/* Uncompressed bytes so far: a small package must not expand without end. */
+		if ((unsigned long long)archive_filter_bytes(a, 0) > PKG_TOTAL_MAX) {
+			r = refuse(err, archive_entry_pathname(e),
+				   "more than %llu bytes uncompressed (a decompression bomb?)",
+				   PKG_TOTAL_MAX);
+			break;
+		}
+		r = data_member(a, e, seen, info, fn, ctx, err);
+		if (r < 0)
+			break;
+	}
+	if (r == ARCHIVE_EOF)
+		r = 0;
+	else if (r > 0 || r == ARCHIVE_FATAL || r == ARCHIVE_WARN || r == ARCHIVE_RETRY)
+		r = refuse(err, "data.tar", "%s", archive_error_string(a));
+	archive_read_free(a);
+	return r;
+}
+
+int pkg_read_deb(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+		 struct pkg_error *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	bool control = false, data = false;
+	int r = 0;
+
+	memset(info, 0, sizeof(*info));
+	memset(err, 0, sizeof(*err));
+	if (!a)
+		return -ENOMEM;
+	archive_read_support_format_ar(a);
+	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
+		r = archive_errno(a) > 0 ? -archive_errno(a) : -EINVAL;
+		refuse(err, NULL, "%s", archive_error_string(a));
+		archive_read_free(a);
+		return r;
+	}
+	while (r == 0 && archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		const char *p = archive_entry_pathname(e);
+
+		if (!strncmp(p, "control.tar", 11)) {
+			r = read_control(a, info, err);
+			control = true;
+		} else if (!strncmp(p, "data.tar", 8)) {
+			info->date = archive_entry_mtime(e);
+			r = read_data(a, info, fn, ctx, err);
+			data = true;
+		}
+	}
+	if (r == 0 && (!control || !data))
+		r = refuse(err, NULL, "not a Debian package: no %s member",
+			   control ? "data.tar" : "control.tar");
+	if (r == 0 && (!info->version[0] || !info->arch[0]))
+		r = refuse(err, "control", "no Version or Architecture field");
+	archive_read_free(a);
+	return r;
+}

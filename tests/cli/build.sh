@@ -1,0 +1,149 @@
+# qus-build on Debian's real qemu-user-static package (build/fixtures/pkg,
+# from setup.sh), checked with independent tools (sha256sum -c, tar, file),
+# twice for reproducibility, and on hostile packages made here, each of
+# which must be refused with the member named and nothing left behind.
+. "$(dirname "$0")/../lib/env.sh"
+
+QB=${QUS_BUILD:-$QUS_ROOT/build-asan/qus-build}
+DEB=$FIXTURES/pkg/qemu-user-static_amd64.deb
+if [ ! -x "$QB" ] || [ ! -s "$DEB" ]; then
+	skip "qus-build" "needs build-asan/qus-build and $DEB (setup.sh builds and downloads them)"
+	done_testing
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SOURCE_DATE_EPOCH=1700000000
+
+# --- the real package, the whole pipeline ------------------------------------------
+run "$QB" -q -o "$tmp/a" "$DEB"
+rc_is 0 "qus-build on Debian's qemu-user-static: exit 0"
+is "$err" "" "-q: nothing on stderr"
+R=$tmp/a/releases
+pkgver=$(dpkg-deb -f "$DEB" Version)
+# The package's emulators (dpkg-deb's view) whose target is in qus's table.
+"$QUS" targets --json | jq -r '.targets[].emulator' | sort -u >"$tmp/known"
+dpkg-deb -c "$DEB" | grep -o '\./usr/bin/qemu-.*-static$' | sed 's,.*/,,' | sort >"$tmp/inpkg"
+nemu=$(comm -12 "$tmp/known" "$tmp/inpkg" | wc -l)
+others=$(comm -13 "$tmp/known" "$tmp/inpkg" | tr '\n' ' ')
+is "$(ls "$R" | grep -- '-static$')" "$(comm -12 "$tmp/known" "$tmp/inpkg")" \
+	"every emulator of the package whose target qus knows is released ($nemu; not: $others)"
+is "$(ls "$R" | grep -c -- '^qemu-.*-static\.tar\.gz$')" "$nemu" "... each as qemu-T-static.tar.gz"
+is "$(ls "$R" | grep -c -- '^x86_64_qemu-.*-static\.tar\.gz$')" "$nemu" "... and as x86_64_qemu-T-static.tar.gz (the seeds' names)"
+run sh -c "cd '$R' && sha256sum -c --quiet SHA256SUMS"
+rc_is 0 "sha256sum -c accepts SHA256SUMS"
+is "$(wc -l <"$R/SHA256SUMS")" $((3 * nemu)) "SHA256SUMS lists every release file"
+is "$(sort -k2 "$R/SHA256SUMS" | cmp - "$R/SHA256SUMS" && echo sorted)" sorted "... sorted by name"
+run tar -tvzf "$R/qemu-aarch64-static.tar.gz"
+like "$out" "-rwxr-xr-x root/root" "tar: mode 0755, owner root"
+like "$out" "2023-11-14 22:13 qemu-aarch64-static" "tar: one file, at SOURCE_DATE_EPOCH"
+is "$(wc -l <<<"$out")" 1 "tar: nothing else in it"
+tar -xzf "$R/x86_64_qemu-s390x-static.tar.gz" -C "$tmp"
+dpkg-deb --fsys-tarfile "$DEB" | tar -xf - -C "$tmp" ./usr/bin/qemu-s390x-static
+check "the emulator in the tarball is the package's, byte for byte" cmp "$tmp/qemu-s390x-static" "$tmp/usr/bin/qemu-s390x-static"
+check "file(1): the released emulators are static" sh -c "file -b '$R/qemu-riscv64-static' | grep -Eq 'static(-pie)? linked'"
+M=$tmp/a/extract/amd64/package.json
+check "extract/amd64/package.json is JSON" is_json "$(cat "$M")"
+is "$(jq -r '[.version, .tag, .arch, .host, .date, (.emulators | length)] | @csv' "$M")" \
+	"\"$pkgver\",\"$(sed 's/^[0-9]*://; s/+dfsg//; s/[+~]/./g' <<<"$pkgver")\",\"amd64\",\"x86_64\",1700000000,$nemu" \
+	"package.json: version, tag (epoch and +dfsg dropped, + as .), arch, host, date, emulators"
+is "$(jq -r .source_sha256 "$M")" "$(sha256sum "$DEB" | cut -d' ' -f1)" "package.json: the package's own SHA-256"
+is "$(jq -r '.skipped | join(" ")' "$M") " "$others" "package.json: the emulators left out are listed"
+run "$QB" extract -o "$tmp/v" "$DEB"
+for e in $others; do
+	like "$err" "$e left out: its target is not one of the 34 qus registers" "without -q: $e left out, said"
+done
+
+# Reproducible: another run, another directory, the same bytes.
+"$QB" -q -o "$tmp/b" "$DEB"
+check "a second run gives identical SHA256SUMS" cmp "$tmp/a/releases/SHA256SUMS" "$tmp/b/releases/SHA256SUMS"
+check "... and identical tarballs" cmp "$tmp/a/releases/qemu-arm-static.tar.gz" "$tmp/b/releases/qemu-arm-static.tar.gz"
+SOURCE_DATE_EPOCH=1700000001 "$QB" -q -o "$tmp/c" "$DEB"
+check "another SOURCE_DATE_EPOCH, other tarballs" sh -c "! cmp -s '$tmp/a/releases/qemu-arm-static.tar.gz' '$tmp/c/releases/qemu-arm-static.tar.gz'"
+
+# Stages alone: extract, then tarballs from what extract left.
+run "$QB" extract -q -o "$tmp/s" "$DEB"
+rc_is 0 "qus-build extract: exit 0"
+check "... writes extract/, not releases/" sh -c "[ -d '$tmp/s/extract/amd64' ] && [ ! -e '$tmp/s/releases' ]"
+run "$QB" tarballs -q -o "$tmp/s"
+rc_is 0 "qus-build tarballs: exit 0"
+check "... the same release files as the whole pipeline" cmp "$tmp/a/releases/SHA256SUMS" "$tmp/s/releases/SHA256SUMS"
+run "$QB" tarballs -o "$tmp/empty"
+rc_is 1 "tarballs with nothing extracted: exit 1"
+like "$err" "run qus-build extract first" "... says what to do"
+run "$QB"
+rc_is 2 "no package: usage error 2"
+run "$QB" --frobnicate x.deb
+rc_is 2 "unknown option: usage error 2"
+
+# --- hostile packages ------------------------------------------------------------------
+# A .deb from a data tree: mkdeb NAME DIR [TAR-OPTIONS...] -> $tmp/NAME.deb
+mkdeb() {
+	local name=$1 dir=$2 w=$tmp/mk-$1
+	shift 2
+	mkdir -p "$w"
+	printf '2.0\n' >"$w/debian-binary"
+	printf 'Package: qemu-user-static\nVersion: 1:9.9-1\nArchitecture: amd64\n' >"$w/control"
+	tar -C "$w" -czf "$w/control.tar.gz" ./control
+	tar -C "$dir" --owner=0 --group=0 "$@" -czf "$w/data.tar.gz" .
+	(cd "$w" && ar rc "$tmp/$name.deb" debian-binary control.tar.gz data.tar.gz)
+}
+good=$tmp/tree-good
+mkdir -p "$good/usr/bin"
+cp "$tmp/usr/bin/qemu-s390x-static" "$good/usr/bin/"
+mkdeb good "$good"
+run "$QB" -q -o "$tmp/g" "$tmp/good.deb"
+rc_is 0 "a well-formed package made here is accepted (the fixtures below differ in one thing)"
+
+refused() { # NAME WHAT: the package is refused, the member and reason named, nothing left
+	local name=$1 what=$2
+	rm -rf "$tmp/out"
+	run "$QB" -q -o "$tmp/out" "$tmp/$name.deb"
+	if [ "$rc" = 1 ]; then ok "$name: refused, exit 1"; else not_ok "$name: refused, exit 1"; show_run; fi
+	like "$err" "$what" "$name: the message says $what"
+	is "$(wc -l <<<"$err")" 1 "$name: in one line"
+	is "$(cd "$tmp/out" 2>/dev/null && find . -mindepth 2 | sort)" "" "$name: nothing left in the output directory"
+}
+
+t=$tmp/tree-traversal && mkdir -p "$t/usr/bin" && cp "$good/usr/bin/qemu-s390x-static" "$t/usr/bin/"
+mkdeb traversal "$t" --transform 's,^\./usr/bin/qemu,./usr/bin/../../../../tmp/qemu,'
+refused traversal "its path leaves the package's tree"
+t=$tmp/tree-abs && mkdir -p "$t/usr/bin" && cp "$good/usr/bin/qemu-s390x-static" "$t/usr/bin/"
+mkdeb absolute "$t" --absolute-names --transform 's,^\./,/,'
+refused absolute "its path leaves the package's tree"
+t=$tmp/tree-link && mkdir -p "$t/usr/bin" && ln -s /etc/passwd "$t/usr/bin/qemu-s390x-static"
+mkdeb symlink "$t"
+refused symlink "an emulator must be a regular file, not a link"
+t=$tmp/tree-dev && mkdir -p "$t/usr/bin" "$t/dev" && cp "$good/usr/bin/qemu-s390x-static" "$t/usr/bin/"
+mknod "$t/dev/sda" b 8 0
+mkdeb device "$t"
+refused device "a device node or special file"
+t=$tmp/tree-suid && mkdir -p "$t/usr/bin" && cp "$good/usr/bin/qemu-s390x-static" "$t/usr/bin/"
+chmod 4755 "$t/usr/bin/qemu-s390x-static"
+mkdeb setuid "$t"
+refused setuid "an emulator with set-user/group-id bits"
+t=$tmp/tree-dyn && mkdir -p "$t/usr/bin" && cp /bin/true "$t/usr/bin/qemu-s390x-static"
+mkdeb dynamic "$t"
+refused dynamic "not static: it names a dynamic loader"
+t=$tmp/tree-arch && mkdir -p "$t/usr/bin" && cp "$(busybox_path arm64)" "$t/usr/bin/qemu-s390x-static"
+mkdeb wrongarch "$t"
+refused wrongarch "not an executable of the package's architecture"
+t=$tmp/tree-big && mkdir -p "$t/usr/bin" && truncate -s 600M "$t/usr/bin/qemu-s390x-static"
+mkdeb oversized "$t"
+refused oversized "is not that of an emulator"
+# Truncated: the data member cut short inside the emulator.
+w=$tmp/mk-good
+head -c 2000000 "$w/data.tar.gz" >"$tmp/cut.tar.gz"
+mkdir -p "$tmp/mk-trunc" && cp "$w/debian-binary" "$w/control.tar.gz" "$tmp/mk-trunc/"
+cp "$tmp/cut.tar.gz" "$tmp/mk-trunc/data.tar.gz"
+(cd "$tmp/mk-trunc" && ar rc "$tmp/truncated.deb" debian-binary control.tar.gz data.tar.gz)
+refused truncated "truncated"
+printf 'not a package at all\n' >"$tmp/junk.deb"
+refused junk "junk.deb"
+# A refused package leaves an earlier good extraction as it was.
+run "$QB" -q -o "$tmp/g" "$tmp/setuid.deb"
+check "a refused package leaves the earlier extract/amd64 untouched" \
+	cmp "$tmp/g/extract/amd64/qemu-s390x-static" "$good/usr/bin/qemu-s390x-static"
+is "$(ls -A "$tmp/g/extract")" amd64 "... and no temporary directory behind"
+
+done_testing
