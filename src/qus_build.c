@@ -363,12 +363,25 @@ static int stage_extract(const struct opts *o, char **pkgs, int n)
 
 /* ---- tarballs ------------------------------------------------------------ */
 
+/* A release file and its checksum. */
+struct output {
+	char name[160];
+	char sha256[SHA256_HEX_LEN + 1];
+};
+
+/*
+ * One emulator of one host: its release files.  The plain and the
+ * host-prefixed tarball hold the same bytes (the seeds say so too), so the
+ * emulator is compressed once.
+ */
 struct job {
-	int src_dir;	/* OUT/extract/<arch> */
-	char src[64];	/* qemu-T-static */
-	char name[160]; /* the release file */
-	bool tar;	/* a tar.gz of src, or src itself */
+	int src_dir;   /* OUT/extract/<arch> */
+	char src[64];  /* qemu-T-static */
+	char host[32]; /* uname -m name, the prefix */
+	bool primary;  /* also the unprefixed files */
 	time_t mtime;
+	struct output out[3];
+	unsigned nout;
 	int err;
 };
 
@@ -400,26 +413,49 @@ static int read_whole(int dir, const char *name, uint8_t **data, size_t *size)
 	return 0;
 }
 
+static int emit(const struct job_queue *q, struct job *j, const char *name, const uint8_t *data,
+		size_t size, mode_t mode)
+{
+	struct output *o = &j->out[j->nout];
+	int r;
+
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	r = sha256_hex(data, size, o->sha256);
+	if (r == 0)
+		r = write_file_atomic(q->out, name, (const char *)data, size, mode);
+	if (r == 0)
+		j->nout++;
+	return r;
+}
+
 static int run_job(const struct job_queue *q, struct job *j)
 {
 	_cleanup_free_ uint8_t *data = NULL;
 	struct buffer tgz;
-	size_t size;
+	char name[160];
+	size_t size = 0;
 	int r = read_whole(j->src_dir, j->src, &data, &size);
 
 	if (r < 0)
 		return r;
-	if (!j->tar)
-		return write_file_atomic(q->out, j->name, (const char *)data, size, 0755);
+	if (j->primary && (r = emit(q, j, j->src, data, size, 0755)) < 0)
+		return r;
 	r = tarball_gz(j->src, 0755, j->mtime, data, size, &tgz);
 	if (r < 0)
 		return r;
-	r = write_file_atomic(q->out, j->name, (const char *)tgz.data, tgz.len, 0644);
+	if (j->primary) {
+		snprintf(name, sizeof(name), "%s.tar.gz", j->src);
+		r = emit(q, j, name, tgz.data, tgz.len, 0644);
+	}
+	if (r == 0) {
+		snprintf(name, sizeof(name), "%s_%s.tar.gz", j->host, j->src);
+		r = emit(q, j, name, tgz.data, tgz.len, 0644);
+	}
 	buffer_free(&tgz);
 	return r;
 }
 
-/* Workers take jobs in order; gzip -9 of 14 MB takes most of a second, so cores matter. */
+/* Workers take jobs in order; gzip of a 14 MB emulator takes about half a second. */
 static void *worker(void *arg)
 {
 	struct job_queue *q = arg;
@@ -428,47 +464,39 @@ static void *worker(void *arg)
 	while ((i = atomic_fetch_add(&q->next, 1)) < q->count) {
 		q->jobs[i].err = run_job(q, &q->jobs[i]);
 		progress(q->o, "tarballs", (unsigned)atomic_fetch_add(&q->done, 1) + 1,
-			 (unsigned)q->count, q->jobs[i].name);
+			 (unsigned)q->count, q->jobs[i].src);
 	}
 	return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_output(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp((*(const struct output *const *)a)->name,
+		      (*(const struct output *const *)b)->name);
 }
 
-/* SHA256SUMS of every release file, sorted, in sha256sum's format. */
+/* SHA256SUMS of every release file, sorted by name, in sha256sum's format. */
 static int write_sums(int out, struct job *jobs, size_t n)
 {
-	_cleanup_free_ char **names = calloc(n ? n : 1, sizeof(*names));
+	_cleanup_free_ const struct output **all = calloc(3 * n + 1, sizeof(*all));
 	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
+	size_t len = 0, count = 0;
 	FILE *mem;
-	int r = 0;
 
-	if (!names)
+	if (!all)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		names[i] = jobs[i].name;
-	qsort(names, n, sizeof(*names), cmp_str);
+		for (unsigned k = 0; k < jobs[i].nout; k++)
+			all[count++] = &jobs[i].out[k];
+	qsort(all, count, sizeof(*all), cmp_output);
 	mem = open_memstream(&text, &len);
 	if (!mem)
 		return -ENOMEM;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		_cleanup_free_ uint8_t *data = NULL;
-		char hex[SHA256_HEX_LEN + 1];
-		size_t size;
-
-		r = read_whole(out, names[i], &data, &size);
-		if (r == 0)
-			r = sha256_hex(data, size, hex);
-		if (r == 0)
-			fprintf(mem, "%s  %s\n", hex, names[i]);
-	}
-	if (fclose(mem) != 0 && r == 0)
-		r = -ENOMEM;
-	return r ? r : write_file_atomic(out, "SHA256SUMS", text, len, 0644);
+	for (size_t i = 0; i < count; i++)
+		fprintf(mem, "%s  %s\n", all[i]->sha256, all[i]->name);
+	if (fclose(mem) != 0)
+		return -ENOMEM;
+	return write_file_atomic(out, "SHA256SUMS", text, len, 0644);
 }
 
 struct host_dir {
@@ -560,7 +588,7 @@ static int stage_tarballs(const struct opts *o)
 		return EXIT_FAIL;
 	}
 	memset(&q, 0, sizeof(q));
-	q.jobs = calloc(nhosts * QUS_NTARGETS * 3, sizeof(*q.jobs));
+	q.jobs = calloc(nhosts * QUS_NTARGETS, sizeof(*q.jobs));
 	q.out = out;
 	q.o = o;
 	for (size_t h = 0; q.jobs && h < nhosts; h++) {
@@ -568,6 +596,7 @@ static int stage_tarballs(const struct opts *o)
 
 		for (size_t e = 0; e < ne && e < QUS_NTARGETS; e++) {
 			json_object *rec = json_object_array_get_idx(hosts[h].emulators, e), *f;
+			struct job *j = &q.jobs[njobs];
 			const char *file;
 
 			if (!json_object_object_get_ex(rec, "file", &f))
@@ -576,24 +605,12 @@ static int stage_tarballs(const struct opts *o)
 			/* Only names qus-build itself gave: nothing from a file can pick a path. */
 			if (!pkg_emulator_target(file))
 				continue;
-			for (int kind = 0; kind < 3; kind++) {
-				struct job *j = &q.jobs[njobs];
-
-				if (kind < 2 && h != primary)
-					continue;
-				j->src_dir = hosts[h].fd;
-				j->mtime = hosts[h].date;
-				snprintf(j->src, sizeof(j->src), "%s", file);
-				j->tar = kind > 0;
-				if (kind == 0)
-					snprintf(j->name, sizeof(j->name), "%s", file);
-				else if (kind == 1)
-					snprintf(j->name, sizeof(j->name), "%s.tar.gz", file);
-				else
-					snprintf(j->name, sizeof(j->name), "%s_%s.tar.gz",
-						 hosts[h].host, file);
-				njobs++;
-			}
+			j->src_dir = hosts[h].fd;
+			j->mtime = hosts[h].date;
+			j->primary = h == primary;
+			snprintf(j->src, sizeof(j->src), "%s", file);
+			snprintf(j->host, sizeof(j->host), "%s", hosts[h].host);
+			njobs++;
 		}
 	}
 	q.count = njobs;
@@ -610,7 +627,8 @@ static int stage_tarballs(const struct opts *o)
 		pthread_join(threads[t], NULL);
 	for (size_t i = 0; i < njobs; i++)
 		if (q.jobs[i].err < 0) {
-			msg("%s/%s: %s", path, q.jobs[i].name, strerror(-q.jobs[i].err));
+			msg("%s: release files of %s: %s", path, q.jobs[i].src,
+			    strerror(-q.jobs[i].err));
 			status = EXIT_FAIL;
 		}
 	if (status == EXIT_OK) {
@@ -620,7 +638,7 @@ static int stage_tarballs(const struct opts *o)
 			msg("%s/SHA256SUMS: %s", path, strerror(-r));
 			status = EXIT_FAIL;
 		} else if (!o->quiet) {
-			msg("%zu release files and SHA256SUMS in %s", njobs, path);
+			msg("release files of %zu emulators and SHA256SUMS in %s", njobs, path);
 		}
 	}
 	for (size_t h = 0; h < nhosts; h++) {
