@@ -71,6 +71,8 @@ check "... the same release files as the whole pipeline" cmp "$tmp/a/releases/SH
 run "$QB" tarballs -o "$tmp/empty"
 rc_is 1 "tarballs with nothing extracted: exit 1"
 like "$err" "run qus-build extract first" "... says what to do"
+run "$QB" --help
+is "$out" "$(cat "$GOLDEN/help-qus-build.txt")" "qus-build --help matches tests/golden/help-qus-build.txt"
 run "$QB"
 rc_is 2 "no package: usage error 2"
 run "$QB" --frobnicate x.deb
