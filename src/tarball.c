@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 void buffer_free(struct buffer *b)
 {
@@ -13,30 +14,36 @@ void buffer_free(struct buffer *b)
 	memset(b, 0, sizeof(*b));
 }
 
+static int buffer_reserve(struct buffer *b, size_t more)
+{
+	size_t cap = b->cap ? b->cap : 1 << 16;
+	uint8_t *p;
+
+	if (b->len + more <= b->cap)
+		return 0;
+	while (cap < b->len + more)
+		cap *= 2;
+	p = realloc(b->data, cap);
+	if (!p)
+		return -ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
 static la_ssize_t append(struct archive *a, void *ctx, const void *data, size_t len)
 {
 	struct buffer *b = ctx;
 
 	(void)a;
-	if (b->len + len > b->cap) {
-		size_t cap = b->cap ? b->cap : 1 << 20;
-		uint8_t *p;
-
-		while (cap < b->len + len)
-			cap *= 2;
-		p = realloc(b->data, cap);
-		if (!p)
-			return -1;
-		b->data = p;
-		b->cap = cap;
-	}
+	if (buffer_reserve(b, len) < 0)
+		return -1;
 	memcpy(b->data + b->len, data, len);
 	b->len += len;
 	return (la_ssize_t)len;
 }
 
-int tarball_gz(const char *name, mode_t mode, time_t mtime, const uint8_t *data, size_t size,
-	       struct buffer *out)
+int tar_build(const struct tar_member *members, size_t n, time_t mtime, struct buffer *out)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
@@ -45,28 +52,31 @@ int tarball_gz(const char *name, mode_t mode, time_t mtime, const uint8_t *data,
 	memset(out, 0, sizeof(*out));
 	if (!a || !e)
 		goto done;
-	/*
-	 * ustar: no pax headers with access times or a process id; gzip
-	 * without the time in its header: both would differ between runs.
-	 */
+	/* ustar: no pax headers, which would carry access times and a process id. */
 	if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
-	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_write_set_options(a, "gzip:!timestamp") != ARCHIVE_OK ||
+	    archive_write_add_filter_none(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open(a, out, NULL, append, NULL) != ARCHIVE_OK)
 		goto done;
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, mode);
-	archive_entry_set_size(e, (la_int64_t)size);
-	archive_entry_set_mtime(e, mtime, 0);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-	archive_entry_set_uname(e, "root");
-	archive_entry_set_gname(e, "root");
-	if (archive_write_header(a, e) != ARCHIVE_OK ||
-	    archive_write_data(a, data, size) != (la_ssize_t)size ||
-	    archive_write_close(a) != ARCHIVE_OK)
+	for (size_t i = 0; i < n; i++) {
+		const struct tar_member *m = &members[i];
+
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, m->path);
+		archive_entry_set_filetype(e, m->data ? AE_IFREG : AE_IFDIR);
+		archive_entry_set_perm(e, m->mode);
+		archive_entry_set_size(e, m->data ? (la_int64_t)m->size : 0);
+		archive_entry_set_mtime(e, mtime, 0);
+		archive_entry_set_uid(e, 0);
+		archive_entry_set_gid(e, 0);
+		archive_entry_set_uname(e, "root");
+		archive_entry_set_gname(e, "root");
+		if (archive_write_header(a, e) != ARCHIVE_OK)
+			goto done;
+		if (m->data && archive_write_data(a, m->data, m->size) != (la_ssize_t)m->size)
+			goto done;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK)
 		goto done;
 	r = 0;
 done:
@@ -76,5 +86,48 @@ done:
 		archive_write_free(a);
 	if (r < 0)
 		buffer_free(out);
+	return r;
+}
+
+int gzip_buffer(const uint8_t *in, size_t len, struct buffer *out)
+{
+	z_stream z;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	memset(&z, 0, sizeof(z));
+	/* windowBits 15 + 16: a gzip wrapper; zlib writes time 0 and no name unless told. */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		return -ENOMEM;
+	if (buffer_reserve(out, deflateBound(&z, len)) < 0) {
+		deflateEnd(&z);
+		return -ENOMEM;
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	z.next_out = out->data;
+	z.avail_out = (uInt)out->cap;
+	r = deflate(&z, Z_FINISH);
+	out->len = z.total_out;
+	deflateEnd(&z);
+	if (r != Z_STREAM_END) {
+		buffer_free(out);
+		return -EIO;
+	}
+	return 0;
+}
+
+int tarball_gz(const char *name, mode_t mode, time_t mtime, const uint8_t *data, size_t size,
+	       struct buffer *out)
+{
+	const struct tar_member m = { name, mode, data, size };
+	struct buffer tar;
+	int r = tar_build(&m, 1, mtime, &tar);
+
+	if (r < 0)
+		return r;
+	r = gzip_buffer(tar.data, tar.len, out);
+	buffer_free(&tar);
 	return r;
 }

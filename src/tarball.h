@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Release tarballs: a gzip-compressed tar archive holding one file, the
- * same bytes for the same input on every run and machine (ustar, owner
- * 0:0, fixed mode and time, no timestamp or name in the gzip header;
- * gzip's default level 6, as tar -czf in the seeds).
+ * Reproducible tar archives: release tarballs (one file, gzip) and image
+ * layers (a few files under usr/bin, gzip, with the digest of the
+ * uncompressed tar that OCI calls the diff_id).  The same bytes for the
+ * same input on every run and machine: ustar, owner 0:0, fixed modes and
+ * time, and a gzip stream from zlib with no time or name in its header, at
+ * zlib's default level (as tar -czf in the seeds).
  */
 #ifndef QUS_TARBALL_H
 #define QUS_TARBALL_H
@@ -19,6 +21,20 @@ struct buffer {
 };
 
 void buffer_free(struct buffer *b);
+
+/* One member: a directory (@data NULL) or a regular file. */
+struct tar_member {
+	const char *path; /* relative, directories end in '/' */
+	mode_t mode;
+	const uint8_t *data;
+	size_t size;
+};
+
+/* An uncompressed ustar archive of @members, all at time @mtime.  0 or -errno. */
+int tar_build(const struct tar_member *members, size_t n, time_t mtime, struct buffer *out);
+
+/* @in as a gzip stream (RFC 1952) with a zero time and no name.  0 or -errno. */
+int gzip_buffer(const uint8_t *in, size_t len, struct buffer *out);
 
 /* One file @name (@mode, time @mtime) holding @data, as tar.gz into @out.  0 or -errno. */
 int tarball_gz(const char *name, mode_t mode, time_t mtime, const uint8_t *data, size_t size,

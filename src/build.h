@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the stages of qus-build share: options, messages and progress, the
+ * output directory, and the extracted packages (OUT/extract/<arch>).
+ */
+#ifndef QUS_BUILD_H
+#define QUS_BUILD_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+#include <time.h>
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct build_opts {
+	const char *out;
+	bool quiet;
+	const char *qus[16]; /* --qus ARCH=FILE: the static qus of each host */
+	unsigned nqus;
+};
+
+/* "qus-build: <message>" on stderr. */
+void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "\rqus-build: STAGE I/N WHAT" on a terminal only, unless quiet. */
+void progress(const struct build_opts *o, const char *stage, unsigned i, unsigned n,
+	      const char *what);
+
+/* mkdir -p of the output directory the user named; an O_PATH fd or -errno. */
+int open_out_dir(const char *path);
+/* A directory qus-build owns below @at, created if missing, never through a link. */
+int open_subdir(int at, const char *name);
+/* A whole file below @dir into a new buffer.  0 or -errno. */
+int read_whole(int dir, const char *name, uint8_t **data, size_t *size);
+
+/* SOURCE_DATE_EPOCH if set, else @fallback. */
+time_t source_date(time_t fallback);
+
+/* Run @fn(i, ctx) for i in [0, @n) on every core; returns when all are done. */
+void parallel_for(size_t n, void (*fn)(size_t i, void *ctx), void *ctx);
+
+/* One extracted package: OUT/extract/<arch>/ and its package.json. */
+struct host_dir {
+	char arch[32]; /* Debian's name */
+	char host[32]; /* qus's target name (uname -m style) */
+	char tag[129]; /* the version as an image tag */
+	char version[128];
+	char source[256];
+	time_t date;
+	json_object *emulators;
+	json_object *root;
+	int fd;
+};
+
+#define BUILD_MAX_HOSTS 16
+/*
+ * Load every OUT/extract/<arch>, sorted by name.  Returns the count (>0), or
+ * -1 after saying why.  build_hosts_free() releases them.
+ */
+int build_hosts_load(const struct build_opts *o, struct host_dir *hosts);
+void build_hosts_free(struct host_dir *hosts, int n);
+
+int stage_extract(const struct build_opts *o, char **pkgs, int n);
+int stage_tarballs(const struct build_opts *o);
+int stage_images(const struct build_opts *o);
+
+#endif

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * qus-build extract: package(s) -> OUT/extract/<arch>/qemu-*-static and
+ * package.json.  Written into a temporary directory that is renamed into
+ * place only when the whole package was read and accepted.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "digest.h"
+#include "elfident.h"
+#include "json.h"
+#include "pkg.h"
+#include "util.h"
+
+/* ---- extract ------------------------------------------------------------ */
+
+struct emu_record {
+	char file[64];
+	const struct qus_target *target;
+	size_t size;
+	char sha256[SHA256_HEX_LEN + 1];
+};
+
+struct extract_ctx {
+	const struct build_opts *o;
+	const struct pkg_info *info; /* filled before the first member arrives */
+	int dir;		     /* the temporary directory, opened at the first member */
+	int parent;		     /* OUT/extract */
+	char tmpname[64];
+	const struct qus_target *host;
+	struct emu_record emus[QUS_NTARGETS];
+	unsigned count;
+	struct pkg_error *err;
+};
+
+static int refuse_member(struct pkg_error *err, const char *member, const char *what)
+{
+	snprintf(err->member, sizeof(err->member), "%s", member);
+	snprintf(err->what, sizeof(err->what), "%s", what);
+	return -EBADMSG;
+}
+
+static int take_emulator(const struct pkg_member *m, void *arg)
+{
+	struct extract_ctx *x = arg;
+	struct emu_record *rec = &x->emus[x->count];
+	int r;
+
+	if (x->dir < 0) {
+		/* The control data came first: now the architecture is known. */
+		x->host = arch_find(x->info->arch);
+		if (!x->host)
+			return refuse_member(x->err, "control",
+					     "an architecture qus does not know");
+		snprintf(x->tmpname, sizeof(x->tmpname), ".%s.%ld.tmp", x->info->arch,
+			 (long)getpid());
+		x->dir = open_subdir(x->parent, x->tmpname);
+		if (x->dir < 0)
+			return x->dir;
+	}
+	r = elf_check_static(m->data, m->size, x->host);
+	if (r < 0)
+		return refuse_member(x->err, m->path,
+				     r == -ELIBBAD
+					     ? "not static: it names a dynamic loader"
+					     : "not an executable of the package's architecture");
+	snprintf(rec->file, sizeof(rec->file), "qemu-%s-static", m->target->emulator);
+	rec->target = m->target;
+	rec->size = m->size;
+	r = write_file_atomic(x->dir, rec->file, (const char *)m->data, m->size, 0755);
+	if (r == 0)
+		r = sha256_hex(m->data, m->size, rec->sha256);
+	if (r < 0)
+		return r;
+	x->count++;
+	progress(x->o, "extract", x->count, x->count, rec->file);
+	return 0;
+}
+
+static int file_sha256(const char *path, char out[SHA256_HEX_LEN + 1])
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ uint8_t *data = NULL;
+	struct stat st;
+	long n;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	data = malloc((size_t)st.st_size + 1);
+	if (!data)
+		return -ENOMEM;
+	n = read_full(fd, data, (size_t)st.st_size);
+	if (n != st.st_size)
+		return n < 0 ? (int)n : -EIO;
+	return sha256_hex(data, (size_t)n, out);
+}
+
+static int write_manifest(struct extract_ctx *x, const char *path)
+{
+	char tag[129], hex[SHA256_HEX_LEN + 1];
+	const char *base = strrchr(path, '/');
+	_cleanup_free_ char *text = NULL;
+	struct json_writer w;
+	size_t len = 0;
+	FILE *mem;
+	int r;
+
+	if (pkg_tag_version(x->info->version, tag, sizeof(tag)) < 0)
+		return refuse_member(x->err, "control", "a Version that makes no image tag");
+	r = file_sha256(path, hex);
+	if (r < 0)
+		return r;
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return -ENOMEM;
+	jw_init(&w, mem);
+	jw_begin_object(&w, NULL);
+	jw_uint(&w, "schema", 1);
+	jw_string(&w, "package", x->info->name);
+	jw_string(&w, "version", x->info->version);
+	jw_string(&w, "tag", tag);
+	jw_string(&w, "arch", x->info->arch);
+	jw_string(&w, "host", x->host->name);
+	jw_uint(&w, "date", (unsigned long long)source_date(x->info->date));
+	jw_string(&w, "source", base ? base + 1 : path);
+	jw_string(&w, "source_sha256", hex);
+	jw_begin_array(&w, "emulators");
+	for (unsigned i = 0; i < x->count; i++) {
+		jw_begin_object(&w, NULL);
+		jw_string(&w, "file", x->emus[i].file);
+		jw_string(&w, "target", x->emus[i].target->name);
+		jw_uint(&w, "size", x->emus[i].size);
+		jw_string(&w, "sha256", x->emus[i].sha256);
+		jw_end_object(&w);
+	}
+	jw_end_array(&w);
+	jw_begin_array(&w, "skipped");
+	for (unsigned i = 0; i < x->info->nskipped; i++)
+		jw_string(&w, NULL, x->info->skipped[i]);
+	jw_end_array(&w);
+	jw_end_object(&w);
+	jw_finish(&w);
+	if (fclose(mem) != 0)
+		return -ENOMEM;
+	return write_file_atomic(x->dir, "package.json", text, len, 0644);
+}
+
+/* Remove a directory of plain files (ours: the temporary or the replaced one). */
+static void remove_dir(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/*
+ * One package into OUT/extract/<arch>: written into a temporary directory,
+ * renamed into place only when the whole package was read and accepted.
+ */
+static int extract_one(const struct build_opts *o, int extract_dir, const char *path)
+{
+	struct pkg_info info;
+	struct pkg_error err;
+	struct extract_ctx x = {
+		.o = o, .info = &info, .dir = -1, .parent = extract_dir, .err = &err
+	};
+	char old[80];
+	int r;
+
+	r = pkg_read_deb(path, &info, take_emulator, &x, &err);
+	if (r == 0 && x.count == 0)
+		r = refuse_member(&err, "data.tar", "no emulator (usr/bin/qemu-*-static) in it");
+	if (r == 0)
+		r = write_manifest(&x, path);
+	if (r == 0) {
+		/* Swap the new directory in; the old one, if any, goes. */
+		snprintf(old, sizeof(old), ".%s.%ld.old", info.arch, (long)getpid());
+		if (renameat(extract_dir, info.arch, extract_dir, old) < 0 && errno != ENOENT)
+			r = -errno;
+		if (r == 0 && renameat(extract_dir, x.tmpname, extract_dir, info.arch) < 0)
+			r = -errno;
+		remove_dir(extract_dir, old);
+	}
+	if (x.dir >= 0)
+		close(x.dir);
+	if (r < 0) {
+		if (x.tmpname[0])
+			remove_dir(extract_dir, x.tmpname);
+		if (r == -EBADMSG || err.what[0])
+			msg("%s: refused%s%s: %s", path, err.member[0] ? ": member " : "",
+			    err.member, err.what);
+		else
+			msg("%s: %s", path, strerror(-r));
+		return r;
+	}
+	if (!o->quiet)
+		msg("%s: %s %s (%s), %u emulators -> extract/%s", path, info.name, info.version,
+		    info.arch, x.count, info.arch);
+	for (unsigned i = 0; i < info.nskipped && !o->quiet; i++)
+		msg("%s: %s left out: its target is not one of the 34 qus registers", path,
+		    info.skipped[i]);
+	return 0;
+}
+
+int stage_extract(const struct build_opts *o, char **pkgs, int n)
+{
+	int dir = open_out_dir(o->out), ex, status = EXIT_OK;
+
+	if (dir < 0) {
+		msg("cannot create %s: %s", o->out, strerror(-dir));
+		return EXIT_FAIL;
+	}
+	ex = open_subdir(dir, "extract");
+	close(dir);
+	if (ex < 0) {
+		msg("cannot create %s/extract: %s", o->out, strerror(-ex));
+		return EXIT_FAIL;
+	}
+	for (int i = 0; i < n; i++)
+		if (extract_one(o, ex, pkgs[i]) < 0)
+			status = EXIT_FAIL;
+	close(ex);
+	return status;
+}

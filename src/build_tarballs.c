@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * qus-build tarballs: OUT/extract -> OUT/releases: each emulator,
+ * qemu-T-static.tar.gz, HOST_qemu-T-static.tar.gz and SHA256SUMS.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "digest.h"
+#include "pkg.h"
+#include "tarball.h"
+#include "util.h"
+
+/* ---- tarballs ------------------------------------------------------------ */
+
+/* A release file and its checksum. */
+struct output {
+	char name[160];
+	char sha256[SHA256_HEX_LEN + 1];
+};
+
+/*
+ * One emulator of one host: its release files.  The plain and the
+ * host-prefixed tarball hold the same bytes (the seeds say so too), so the
+ * emulator is compressed once.
+ */
+struct job {
+	int src_dir;   /* OUT/extract/<arch> */
+	char src[64];  /* qemu-T-static */
+	char host[32]; /* uname -m name, the prefix */
+	bool primary;  /* also the unprefixed files */
+	time_t mtime;
+	struct output out[3];
+	unsigned nout;
+	int err;
+};
+
+struct job_queue {
+	struct job *jobs;
+	size_t count;
+	atomic_size_t done;
+	int out; /* OUT/releases */
+	const struct build_opts *o;
+};
+
+static int emit(const struct job_queue *q, struct job *j, const char *name, const uint8_t *data,
+		size_t size, mode_t mode)
+{
+	struct output *o = &j->out[j->nout];
+	int r;
+
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	r = sha256_hex(data, size, o->sha256);
+	if (r == 0)
+		r = write_file_atomic(q->out, name, (const char *)data, size, mode);
+	if (r == 0)
+		j->nout++;
+	return r;
+}
+
+static int run_job(const struct job_queue *q, struct job *j)
+{
+	_cleanup_free_ uint8_t *data = NULL;
+	struct buffer tgz;
+	char name[160];
+	size_t size = 0;
+	int r = read_whole(j->src_dir, j->src, &data, &size);
+
+	if (r < 0)
+		return r;
+	if (j->primary && (r = emit(q, j, j->src, data, size, 0755)) < 0)
+		return r;
+	r = tarball_gz(j->src, 0755, j->mtime, data, size, &tgz);
+	if (r < 0)
+		return r;
+	if (j->primary) {
+		snprintf(name, sizeof(name), "%s.tar.gz", j->src);
+		r = emit(q, j, name, tgz.data, tgz.len, 0644);
+	}
+	if (r == 0) {
+		snprintf(name, sizeof(name), "%s_%s.tar.gz", j->host, j->src);
+		r = emit(q, j, name, tgz.data, tgz.len, 0644);
+	}
+	buffer_free(&tgz);
+	return r;
+}
+
+/* One job on a worker thread; gzip of a 14 MB emulator takes about half a second. */
+static void worker(size_t i, void *arg)
+{
+	struct job_queue *q = arg;
+
+	q->jobs[i].err = run_job(q, &q->jobs[i]);
+	progress(q->o, "tarballs", (unsigned)atomic_fetch_add(&q->done, 1) + 1, (unsigned)q->count,
+		 q->jobs[i].src);
+}
+
+static int cmp_output(const void *a, const void *b)
+{
+	return strcmp((*(const struct output *const *)a)->name,
+		      (*(const struct output *const *)b)->name);
+}
+
+/* SHA256SUMS of every release file, sorted by name, in sha256sum's format. */
+static int write_sums(int out, struct job *jobs, size_t n)
+{
+	_cleanup_free_ const struct output **all = calloc(3 * n + 1, sizeof(*all));
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0, count = 0;
+	FILE *mem;
+
+	if (!all)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		for (unsigned k = 0; k < jobs[i].nout; k++)
+			all[count++] = &jobs[i].out[k];
+	qsort(all, count, sizeof(*all), cmp_output);
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return -ENOMEM;
+	for (size_t i = 0; i < count; i++)
+		fprintf(mem, "%s  %s\n", all[i]->sha256, all[i]->name);
+	if (fclose(mem) != 0)
+		return -ENOMEM;
+	return write_file_atomic(out, "SHA256SUMS", text, len, 0644);
+}
+
+int stage_tarballs(const struct build_opts *o)
+{
+	char path[PATH_MAX];
+	struct host_dir hosts[BUILD_MAX_HOSTS];
+	size_t primary = 0, njobs = 0;
+	struct job_queue q;
+	int out, status = EXIT_OK, nhosts = build_hosts_load(o, hosts);
+
+	if (nhosts < 0)
+		return EXIT_FAIL;
+	/* The unprefixed files are for x86_64 hosts, as in the seeds (else the first). */
+	for (int h = 0; h < nhosts; h++)
+		if (!strcmp(hosts[h].host, "x86_64"))
+			primary = (size_t)h;
+	snprintf(path, sizeof(path), "%s/releases", o->out);
+	out = open_out_dir(path);
+	if (out < 0) {
+		msg("cannot create %s: %s", path, strerror(-out));
+		build_hosts_free(hosts, nhosts);
+		return EXIT_FAIL;
+	}
+	memset(&q, 0, sizeof(q));
+	q.jobs = calloc((size_t)nhosts * QUS_NTARGETS, sizeof(*q.jobs));
+	q.out = out;
+	q.o = o;
+	for (size_t h = 0; q.jobs && h < (size_t)nhosts; h++) {
+		size_t ne = json_object_array_length(hosts[h].emulators);
+
+		for (size_t e = 0; e < ne && e < QUS_NTARGETS; e++) {
+			json_object *rec = json_object_array_get_idx(hosts[h].emulators, e), *f;
+			struct job *j = &q.jobs[njobs];
+			const char *file;
+
+			if (!json_object_object_get_ex(rec, "file", &f))
+				continue;
+			file = json_object_get_string(f);
+			/* Only names qus-build itself gave: nothing from a file can pick a path. */
+			if (!pkg_emulator_target(file))
+				continue;
+			j->src_dir = hosts[h].fd;
+			j->mtime = hosts[h].date;
+			j->primary = h == primary;
+			snprintf(j->src, sizeof(j->src), "%s", file);
+			snprintf(j->host, sizeof(j->host), "%s", hosts[h].host);
+			njobs++;
+		}
+	}
+	q.count = njobs;
+	parallel_for(njobs, worker, &q);
+	for (size_t i = 0; i < njobs; i++)
+		if (q.jobs[i].err < 0) {
+			msg("%s: release files of %s: %s", path, q.jobs[i].src,
+			    strerror(-q.jobs[i].err));
+			status = EXIT_FAIL;
+		}
+	if (status == EXIT_OK) {
+		int r = write_sums(out, q.jobs, njobs);
+
+		if (r < 0) {
+			msg("%s/SHA256SUMS: %s", path, strerror(-r));
+			status = EXIT_FAIL;
+		} else if (!o->quiet) {
+			msg("release files of %zu emulators and SHA256SUMS in %s", njobs, path);
+		}
+	}
+	build_hosts_free(hosts, nhosts);
+	free(q.jobs);
+	close(out);
+	return status;
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+#include "build.h"
+
+#include <dirent.h>
+#include <stddef.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pkg.h"
+#include "util.h"
+
+void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("qus-build: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+noreturn void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("qus-build: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'qus-build --help' for more information.\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+/* Progress on a terminal only: "\r" lines that CI logs need not carry. */
+void progress(const struct build_opts *o, const char *stage, unsigned i, unsigned n,
+	      const char *what)
+{
+	if (o->quiet || !isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\rqus-build: %s %u/%u %-40.40s", stage, i, n, what);
+	if (i == n)
+		fputc('\n', stderr);
+}
+
+/* mkdir -p of the output directory the user named (links in it are followed). */
+int open_out_dir(const char *path)
+{
+	char prefix[PATH_MAX];
+	int fd;
+
+	if (strlen(path) >= sizeof(prefix))
+		return -ENAMETOOLONG;
+	for (size_t i = 1; path[i]; i++) {
+		if (path[i] != '/')
+			continue;
+		memcpy(prefix, path, i);
+		prefix[i] = '\0';
+		if (mkdir(prefix, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* A directory qus-build owns below @at: created if missing, never through a link. */
+int open_subdir(int at, const char *name)
+{
+	int fd;
+
+	if (mkdirat(at, name, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(at, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+time_t source_date(time_t fallback)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	unsigned long v;
+
+	if (s && parse_uint(s, 0xffffffffffful, &v) == 0)
+		return (time_t)v;
+	return fallback;
+}
+
+int read_whole(int dir, const char *name, uint8_t **data, size_t *size)
+{
+	_cleanup_close_ int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	long n;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	*data = malloc((size_t)st.st_size + 1);
+	if (!*data)
+		return -ENOMEM;
+	n = read_full(fd, *data, (size_t)st.st_size);
+	if (n != st.st_size) {
+		free(*data);
+		return n < 0 ? (int)n : -EIO;
+	}
+	*size = (size_t)n;
+	return 0;
+}
+
+/* One OUT/extract/<arch>: its directory and package.json. */
+static int load_host(int ex, const char *arch, struct host_dir *h)
+{
+	static const struct {
+		const char *key;
+		size_t off, size;
+	} fields[] = {
+		{ "host", offsetof(struct host_dir, host), sizeof(((struct host_dir *)0)->host) },
+		{ "tag", offsetof(struct host_dir, tag), sizeof(((struct host_dir *)0)->tag) },
+		{ "version", offsetof(struct host_dir, version),
+		  sizeof(((struct host_dir *)0)->version) },
+		{ "source", offsetof(struct host_dir, source),
+		  sizeof(((struct host_dir *)0)->source) },
+	};
+	char buf[1 << 16];
+	json_object *v;
+	long n;
+
+	memset(h, 0, sizeof(*h));
+	snprintf(h->arch, sizeof(h->arch), "%s", arch);
+	h->fd = openat(ex, arch, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (h->fd < 0)
+		return -errno;
+	n = read_small_file_at(h->fd, "package.json", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	h->root = json_tokener_parse(buf);
+	if (!h->root || !json_object_object_get_ex(h->root, "emulators", &h->emulators) ||
+	    !json_object_is_type(h->emulators, json_type_array))
+		return -EBADMSG;
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (!json_object_object_get_ex(h->root, fields[i].key, &v) ||
+		    !json_object_is_type(v, json_type_string))
+			return -EBADMSG;
+		snprintf((char *)h + fields[i].off, fields[i].size, "%s",
+			 json_object_get_string(v));
+	}
+	if (!json_object_object_get_ex(h->root, "date", &v))
+		return -EBADMSG;
+	h->date = (time_t)json_object_get_int64(v);
+	return 0;
+}
+
+int build_hosts_load(const struct build_opts *o, struct host_dir *hosts)
+{
+	char path[4096];
+	struct dirent **names;
+	int ex, n, count = 0, bad = 0;
+
+	snprintf(path, sizeof(path), "%s/extract", o->out);
+	ex = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ex < 0) {
+		msg("%s: %s (run qus-build extract first)", path, strerror(errno));
+		return -1;
+	}
+	n = scandirat(ex, ".", &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.' && count < BUILD_MAX_HOSTS) {
+			int r = load_host(ex, names[i]->d_name, &hosts[count]);
+
+			if (r < 0) {
+				msg("%s/%s/package.json: %s", path, names[i]->d_name, strerror(-r));
+				bad = 1;
+			}
+			count++;
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	close(ex);
+	if (bad || count == 0) {
+		if (!bad)
+			msg("%s holds no extracted package (run qus-build extract first)", path);
+		build_hosts_free(hosts, count);
+		return -1;
+	}
+	return count;
+}
+
+void build_hosts_free(struct host_dir *hosts, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (hosts[i].fd >= 0)
+			close(hosts[i].fd);
+		json_object_put(hosts[i].root);
+		hosts[i].fd = -1;
+		hosts[i].root = NULL;
+	}
+}
+
+struct pool {
+	size_t n;
+	atomic_size_t next;
+	void (*fn)(size_t i, void *ctx);
+	void *ctx;
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
+		p->fn(i, p->ctx);
+	return NULL;
+}
+
+void parallel_for(size_t n, void (*fn)(size_t i, void *ctx), void *ctx)
+{
+	struct pool p = { .n = n, .fn = fn, .ctx = ctx };
+	pthread_t threads[64];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), started = 0;
+
+	atomic_init(&p.next, 0);
+	if (ncpu < 1)
+		ncpu = 1;
+	if (ncpu > (long)(sizeof(threads) / sizeof(threads[0])))
+		ncpu = (long)(sizeof(threads) / sizeof(threads[0]));
+	while (started < ncpu && pthread_create(&threads[started], NULL, pool_worker, &p) == 0)
+		started++;
+	if (started == 0)
+		pool_worker(&p);
+	for (long t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+}

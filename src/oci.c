@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+#include "oci.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "util.h"
+
+static int subdir(int at, const char *name)
+{
+	int fd;
+
+	if (mkdirat(at, name, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(at, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+int oci_open(const char *dir, struct oci_layout *l)
+{
+	static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+	int blobs, r;
+
+	l->root = l->blobs = -1;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	l->root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (l->root < 0)
+		return -errno;
+	blobs = subdir(l->root, "blobs");
+	if (blobs < 0)
+		return blobs;
+	l->blobs = subdir(blobs, "sha256");
+	close(blobs);
+	if (l->blobs < 0)
+		return l->blobs;
+	r = write_file_atomic(l->root, "oci-layout", layout, sizeof(layout) - 1, 0644);
+	return r;
+}
+
+void oci_close(struct oci_layout *l)
+{
+	if (l->blobs >= 0)
+		close(l->blobs);
+	if (l->root >= 0)
+		close(l->root);
+	l->root = l->blobs = -1;
+}
+
+int oci_put(struct oci_layout *l, const void *data, size_t len, struct oci_blob *out)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	struct stat st;
+	int r = sha256_hex(data, len, hex);
+
+	if (r < 0)
+		return r;
+	snprintf(out->digest, sizeof(out->digest), "sha256:%s", hex);
+	out->size = len;
+	/* Content-addressed: a blob already there under its digest is this blob. */
+	if (fstatat(l->blobs, hex, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == len)
+		return 0;
+	return write_file_atomic(l->blobs, hex, data, len, 0644);
+}
+
+void oci_time(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A JSON document in memory, then stored as a blob. */
+struct doc {
+	char *text;
+	size_t len;
+	FILE *f;
+	struct json_writer w;
+};
+
+static int doc_begin(struct doc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->f = open_memstream(&d->text, &d->len);
+	if (!d->f)
+		return -ENOMEM;
+	jw_init(&d->w, d->f);
+	return 0;
+}
+
+static int doc_put(struct doc *d, struct oci_layout *l, struct oci_blob *out)
+{
+	int r;
+
+	jw_finish(&d->w);
+	if (fclose(d->f) != 0) {
+		free(d->text);
+		return -ENOMEM;
+	}
+	r = oci_put(l, d->text, d->len, out);
+	free(d->text);
+	return r;
+}
+
+static void descriptor(struct json_writer *w, const char *media, const struct oci_blob *b)
+{
+	jw_string(w, "mediaType", media);
+	jw_string(w, "digest", b->digest);
+	jw_uint(w, "size", b->size);
+}
+
+static void platform(struct json_writer *w, const char *arch, const char *variant)
+{
+	jw_begin_object(w, "platform");
+	jw_string(w, "architecture", arch);
+	jw_string(w, "os", "linux");
+	if (variant)
+		jw_string(w, "variant", variant);
+	jw_end_object(w);
+}
+
+int oci_put_image(struct oci_layout *l, const struct oci_image *img, struct oci_blob *manifest)
+{
+	struct oci_blob config;
+	char created[32];
+	struct doc d;
+	int r;
+
+	oci_time(img->created, created);
+	/* The config (config.md): platform, entrypoint, and the layers' diff_ids. */
+	r = doc_begin(&d);
+	if (r < 0)
+		return r;
+	jw_begin_object(&d.w, NULL);
+	jw_string(&d.w, "created", created);
+	jw_string(&d.w, "architecture", img->arch);
+	jw_string(&d.w, "os", "linux");
+	if (img->variant)
+		jw_string(&d.w, "variant", img->variant);
+	jw_begin_object(&d.w, "config");
+	if (img->entrypoint) {
+		jw_begin_array(&d.w, "Entrypoint");
+		jw_string(&d.w, NULL, img->entrypoint);
+		jw_end_array(&d.w);
+	}
+	jw_end_object(&d.w);
+	jw_begin_object(&d.w, "rootfs");
+	jw_string(&d.w, "type", "layers");
+	jw_begin_array(&d.w, "diff_ids");
+	for (size_t i = 0; i < img->nlayers; i++)
+		jw_string(&d.w, NULL, img->layers[i].diff_id);
+	jw_end_array(&d.w);
+	jw_end_object(&d.w);
+	jw_end_object(&d.w);
+	r = doc_put(&d, l, &config);
+	if (r < 0)
+		return r;
+
+	/* The manifest (manifest.md): config, layers, annotations. */
+	r = doc_begin(&d);
+	if (r < 0)
+		return r;
+	jw_begin_object(&d.w, NULL);
+	jw_uint(&d.w, "schemaVersion", 2);
+	jw_string(&d.w, "mediaType", OCI_MEDIA_MANIFEST);
+	jw_begin_object(&d.w, "config");
+	descriptor(&d.w, OCI_MEDIA_CONFIG, &config);
+	jw_end_object(&d.w);
+	jw_begin_array(&d.w, "layers");
+	for (size_t i = 0; i < img->nlayers; i++) {
+		jw_begin_object(&d.w, NULL);
+		descriptor(&d.w, OCI_MEDIA_LAYER, &img->layers[i].blob);
+		jw_end_object(&d.w);
+	}
+	jw_end_array(&d.w);
+	jw_begin_object(&d.w, "annotations");
+	jw_string(&d.w, "org.opencontainers.image.created", created);
+	if (img->source)
+		jw_string(&d.w, "org.opencontainers.image.source", img->source);
+	if (img->title)
+		jw_string(&d.w, "org.opencontainers.image.title", img->title);
+	if (img->version)
+		jw_string(&d.w, "org.opencontainers.image.version", img->version);
+	jw_end_object(&d.w);
+	jw_end_object(&d.w);
+	return doc_put(&d, l, manifest);
+}
+
+int oci_put_index(struct oci_layout *l, const struct oci_platform_manifest *m, size_t n,
+		  struct oci_blob *index)
+{
+	struct doc d;
+	int r = doc_begin(&d);
+
+	if (r < 0)
+		return r;
+	jw_begin_object(&d.w, NULL);
+	jw_uint(&d.w, "schemaVersion", 2);
+	jw_string(&d.w, "mediaType", OCI_MEDIA_INDEX);
+	jw_begin_array(&d.w, "manifests");
+	for (size_t i = 0; i < n; i++) {
+		jw_begin_object(&d.w, NULL);
+		descriptor(&d.w, OCI_MEDIA_MANIFEST, &m[i].manifest);
+		platform(&d.w, m[i].arch, m[i].variant);
+		jw_end_object(&d.w);
+	}
+	jw_end_array(&d.w);
+	jw_end_object(&d.w);
+	return doc_put(&d, l, index);
+}
+
+int oci_write_index_json(struct oci_layout *l, const struct oci_ref *refs, size_t n)
+{
+	_cleanup_free_ char *text = NULL;
+	struct json_writer w;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return -ENOMEM;
+	jw_init(&w, f);
+	jw_begin_object(&w, NULL);
+	jw_uint(&w, "schemaVersion", 2);
+	jw_string(&w, "mediaType", OCI_MEDIA_INDEX);
+	jw_begin_array(&w, "manifests");
+	for (size_t i = 0; i < n; i++) {
+		jw_begin_object(&w, NULL);
+		descriptor(&w, refs[i].media_type, &refs[i].blob);
+		jw_begin_object(&w, "annotations");
+		jw_string(&w, "org.opencontainers.image.ref.name", refs[i].tag);
+		jw_end_object(&w);
+		jw_end_object(&w);
+	}
+	jw_end_array(&w);
+	jw_end_object(&w);
+	jw_finish(&w);
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	return write_file_atomic(l->root, "index.json", text, len, 0644);
+}
