@@ -12,6 +12,7 @@
  * the target table, never from paths inside a package.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,16 +20,23 @@
 #include "config.h"
 
 static const char usage[] =
-	"Usage: qus-build [OPTIONS] PACKAGE...            extract, then tarballs\n"
+	"Usage: qus-build [OPTIONS] PACKAGE...       extract, tarballs, images\n"
 	"       qus-build extract [OPTIONS] PACKAGE...\n"
 	"       qus-build tarballs [OPTIONS]\n"
+	"       qus-build images [OPTIONS]\n"
 	"\n"
 	"Turn the distribution's qemu-user-static package (Debian .deb) into release\n"
-	"files: each emulator, qemu-T-static.tar.gz, HOST_qemu-T-static.tar.gz, and\n"
-	"SHA256SUMS, byte for byte the same on every run for the same input.\n"
+	"files (each emulator, qemu-T-static.tar.gz, HOST_qemu-T-static.tar.gz,\n"
+	"SHA256SUMS) and an OCI image layout with the tags latest, VERSION, register,\n"
+	"T, T-VERSION, HOST-T and HOST-T-VERSION; byte for byte the same on every run\n"
+	"for the same input.  Packages of several host architectures make\n"
+	"multi-platform images.\n"
 	"\n"
 	"Options:\n"
-	"  -o, --out DIR            output directory (default dist)\n"
+	"  -o, --out DIR            output directory (default dist): extract/,\n"
+	"                           releases/, oci/\n"
+	"      --qus [ARCH=]FILE    the static qus for the images of a host (e.g.\n"
+	"                           build-static/qus; repeat for each host)\n"
 	"  -q, --quiet              no progress\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
@@ -37,29 +45,47 @@ static const char usage[] =
 	"Exit status: 0 done, 1 a package was refused or a file could not be\n"
 	"written (nothing is left under a final name), 2 usage error.\n";
 
+static const struct stage {
+	const char *name;
+	bool takes_packages;
+} stages[] = {
+	{ "extract", true },
+	{ "tarballs", false },
+	{ "images", false },
+};
+
 int main(int argc, char **argv)
 {
+	enum { OPT_QUS = 0x100 };
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
+		{ "qus", required_argument, NULL, OPT_QUS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	struct build_opts o = { .out = "dist" };
-	const char *stage = NULL;
+	const struct stage *stage = NULL;
 	int c, status;
 
-	if (argc > 1 && (!strcmp(argv[1], "extract") || !strcmp(argv[1], "tarballs"))) {
-		stage = argv[1];
-		argv++;
-		argc--;
-	}
+	for (size_t i = 0; argc > 1 && i < sizeof(stages) / sizeof(stages[0]); i++)
+		if (!strcmp(argv[1], stages[i].name)) {
+			stage = &stages[i];
+			argv++;
+			argc--;
+			break;
+		}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o.out = optarg;
+			break;
+		case OPT_QUS:
+			if (o.nqus == sizeof(o.qus) / sizeof(o.qus[0]))
+				die_usage("too many --qus");
+			o.qus[o.nqus++] = optarg;
 			break;
 		case 'q':
 			o.quiet = true;
@@ -76,15 +102,16 @@ int main(int argc, char **argv)
 			die_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (stage && !strcmp(stage, "tarballs")) {
+	if (stage && !stage->takes_packages) {
 		if (optind != argc)
-			die_usage("tarballs takes no packages (it reads %s/extract)", o.out);
-		return stage_tarballs(&o);
+			die_usage("%s takes no packages (it reads %s/extract)", stage->name, o.out);
+		return !strcmp(stage->name, "tarballs") ? stage_tarballs(&o) : stage_images(&o);
 	}
 	if (optind == argc)
 		die_usage("name the package(s) to read, e.g. qemu-user-static_*.deb");
 	status = stage_extract(&o, argv + optind, argc - optind);
 	if (status != EXIT_OK || stage)
 		return status;
-	return stage_tarballs(&o);
+	status = stage_tarballs(&o);
+	return status != EXIT_OK ? status : stage_images(&o);
 }

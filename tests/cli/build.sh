@@ -6,8 +6,8 @@
 
 QB=${QUS_BUILD:-$QUS_ROOT/build-asan/qus-build}
 DEB=$FIXTURES/pkg/qemu-user-static_amd64.deb
-if [ ! -x "$QB" ] || [ ! -s "$DEB" ]; then
-	skip "qus-build" "needs build-asan/qus-build and $DEB (setup.sh builds and downloads them)"
+if [ ! -x "$QB" ] || [ ! -s "$DEB" ] || [ ! -x "$QUS_STATIC" ] || ! command -v skopeo umoci >/dev/null; then
+	skip "qus-build" "needs build-asan/qus-build, build-static/qus, $DEB, skopeo and umoci (setup.sh)"
 	done_testing
 	exit 0
 fi
@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 export SOURCE_DATE_EPOCH=1700000000
 
 # --- the real package, the whole pipeline ------------------------------------------
-run "$QB" -q -o "$tmp/a" "$DEB"
+run "$QB" -q -o "$tmp/a" --qus "$QUS_STATIC" "$DEB"
 rc_is 0 "qus-build on Debian's qemu-user-static: exit 0"
 is "$err" "" "-q: nothing on stderr"
 R=$tmp/a/releases
@@ -54,11 +54,56 @@ for e in $others; do
 	like "$err" "$e left out: its target is not one of the 34 qus registers" "without -q: $e left out, said"
 done
 
+# --- the images ---------------------------------------------------------------------
+O=$tmp/a/oci
+ver=$(jq -r .tag "$M")
+tags=$(jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$O/index.json")
+is "$(wc -l <<<"$tags")" $((3 + 4 * nemu)) "index.json: latest, $ver, register and 4 tags per emulator ($((3 + 4 * nemu)))"
+for t in latest "$ver" register aarch64 "aarch64-$ver" x86_64-aarch64 "x86_64-aarch64-$ver" s390x; do
+	like "$tags" "$t" "tag $t exists"
+done
+is "$(cat "$O/oci-layout")" '{"imageLayoutVersion":"1.0.0"}' "oci-layout"
+run sh -c "cd '$O/blobs/sha256' && for f in *; do echo \"\$f  \$f\"; done | sha256sum -c --quiet"
+rc_is 0 "every blob is named by its SHA-256"
+run skopeo inspect "oci:$O:latest"
+rc_is 0 "skopeo inspect oci:...:latest"
+is "$(jq -r '[.Architecture, .Os, (.Layers | length)] | @csv' <<<"$out")" "\"amd64\",\"linux\",$((nemu + 1))" \
+	"latest: amd64/linux, qus and every emulator as layers ($((nemu + 1)))"
+latest_layers=$(jq -r '.Layers[]' <<<"$out")
+is "$(skopeo inspect --config "oci:$O:latest" | jq -c .config.Entrypoint)" '["/usr/bin/qus"]' "latest: the entrypoint is qus"
+is "$(skopeo inspect --config "oci:$O:register" | jq -c .config.Entrypoint)" '["/usr/bin/qus"]' "register: the entrypoint is qus"
+reg_layers=$(skopeo inspect "oci:$O:register" | jq -r '.Layers[]')
+is "$(wc -l <<<"$reg_layers")" 1 "register: one layer"
+is "$reg_layers" "$(head -1 <<<"$latest_layers")" "register's layer is latest's first (shared: stored once)"
+a64=$(skopeo inspect "oci:$O:aarch64" | jq -r '.Layers[]')
+like "$latest_layers" "$a64" "aarch64's layer is one of latest's (shared)"
+is "$(skopeo inspect "oci:$O:x86_64-aarch64-$ver" | jq -r '.Layers[]')" "$a64" "x86_64-aarch64-$ver: the same image"
+is "$(jq -r '.annotations["org.opencontainers.image.version"]' "$O/blobs/sha256/$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "latest") | .digest | ltrimstr("sha256:")' "$O/index.json")")" \
+	"$pkgver" "latest's manifest carries the package version as an annotation"
+rm -rf "$tmp/bundle"
+run umoci unpack --image "$O:aarch64" "$tmp/bundle"
+rc_is 0 "umoci unpack of the aarch64 image"
+is "$(cd "$tmp/bundle/rootfs" && find . -type f)" "./usr/bin/qemu-aarch64-static" "... holds only usr/bin/qemu-aarch64-static"
+check "... the package's emulator, byte for byte" cmp "$tmp/bundle/rootfs/usr/bin/qemu-aarch64-static" "$R/qemu-aarch64-static"
+rm -rf "$tmp/bundle"
+umoci unpack --image "$O:latest" "$tmp/bundle" >/dev/null 2>&1
+is "$(ls "$tmp/bundle/rootfs/usr/bin" | wc -l)" $((nemu + 1)) "umoci unpack of latest: qus and every emulator"
+check "... qus is the static one given" cmp "$tmp/bundle/rootfs/usr/bin/qus" "$QUS_STATIC"
+run "$QB" images -o "$tmp/a" --qus "$QUS_ROOT/build-asan/qus"
+rc_is 1 "images with a qus that is not static: exit 1"
+like "$err" "it is not static" "... says so"
+run "$QB" images -o "$tmp/a"
+rc_is 1 "images without --qus: exit 1"
+like "$err" "give --qus FILE" "... says what to give"
+
 # Reproducible: another run, another directory, the same bytes.
-"$QB" -q -o "$tmp/b" "$DEB"
+"$QB" -q -o "$tmp/b" --qus "$QUS_STATIC" "$DEB"
 check "a second run gives identical SHA256SUMS" cmp "$tmp/a/releases/SHA256SUMS" "$tmp/b/releases/SHA256SUMS"
 check "... and identical tarballs" cmp "$tmp/a/releases/qemu-arm-static.tar.gz" "$tmp/b/releases/qemu-arm-static.tar.gz"
-SOURCE_DATE_EPOCH=1700000001 "$QB" -q -o "$tmp/c" "$DEB"
+check "... and an identical OCI index (every digest the same)" cmp "$tmp/a/oci/index.json" "$tmp/b/oci/index.json"
+check "... and the same blobs" diff <(ls "$tmp/a/oci/blobs/sha256") <(ls "$tmp/b/oci/blobs/sha256")
+SOURCE_DATE_EPOCH=1700000001 "$QB" extract -q -o "$tmp/c" "$DEB"
+"$QB" tarballs -q -o "$tmp/c"
 check "another SOURCE_DATE_EPOCH, other tarballs" sh -c "! cmp -s '$tmp/a/releases/qemu-arm-static.tar.gz' '$tmp/c/releases/qemu-arm-static.tar.gz'"
 
 # Stages alone: extract, then tarballs from what extract left.
@@ -94,13 +139,13 @@ good=$tmp/tree-good
 mkdir -p "$good/usr/bin"
 cp "$tmp/usr/bin/qemu-s390x-static" "$good/usr/bin/"
 mkdeb good "$good"
-run "$QB" -q -o "$tmp/g" "$tmp/good.deb"
+run "$QB" extract -q -o "$tmp/g" "$tmp/good.deb"
 rc_is 0 "a well-formed package made here is accepted (the fixtures below differ in one thing)"
 
 refused() { # NAME WHAT: the package is refused, the member and reason named, nothing left
 	local name=$1 what=$2
 	rm -rf "$tmp/out"
-	run "$QB" -q -o "$tmp/out" "$tmp/$name.deb"
+	run "$QB" extract -q -o "$tmp/out" "$tmp/$name.deb"
 	if [ "$rc" = 1 ]; then ok "$name: refused, exit 1"; else not_ok "$name: refused, exit 1"; show_run; fi
 	like "$err" "$what" "$name: the message says $what"
 	is "$(wc -l <<<"$err")" 1 "$name: in one line"
@@ -143,7 +188,7 @@ refused truncated "truncated"
 printf 'not a package at all\n' >"$tmp/junk.deb"
 refused junk "junk.deb"
 # A refused package leaves an earlier good extraction as it was.
-run "$QB" -q -o "$tmp/g" "$tmp/setuid.deb"
+run "$QB" extract -q -o "$tmp/g" "$tmp/setuid.deb"
 check "a refused package leaves the earlier extract/amd64 untouched" \
 	cmp "$tmp/g/extract/amd64/qemu-s390x-static" "$good/usr/bin/qemu-s390x-static"
 is "$(ls -A "$tmp/g/extract")" amd64 "... and no temporary directory behind"

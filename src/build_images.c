@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * qus-build images: OUT/extract + a static qus per host -> OUT/oci, an OCI
+ * image layout with the seeds' tag set:
+ *
+ *   <t>, <t>-<version>, <host>-<t>, <host>-<t>-<version>
+ *                 one emulator, /usr/bin/qemu-<t>-static (FROM scratch)
+ *   register      /usr/bin/qus only, as the entrypoint
+ *   latest, <version>
+ *                 qus and every emulator, entrypoint qus, so that
+ *                 `podman run --rm --privileged IMAGE --reset -p yes` works
+ *
+ * Each file is its own layer, so images share layers wherever they hold the
+ * same file and a registry stores each once.  With packages of several
+ * hosts, every tag but the <host>- ones is an image index over the hosts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "elfident.h"
+#include "oci.h"
+#include "pkg.h"
+#include "tarball.h"
+#include "util.h"
+
+#define QUS_IN_IMAGE "/usr/bin/qus"
+/* Longest target name (aarch64_be, microblazeel, sparc32plus) and then some. */
+#define QUS_NAME_MAX 16
+
+/* Debian's architecture names -> OCI platforms (image-spec config.md, Go's GOARCH). */
+static const struct platform {
+	const char *deb, *arch, *variant;
+} platforms[] = {
+	{ "amd64", "amd64", NULL },	{ "arm64", "arm64", NULL },
+	{ "armhf", "arm", "v7" },	{ "armel", "arm", "v5" },
+	{ "i386", "386", NULL },	{ "ppc64el", "ppc64le", NULL },
+	{ "s390x", "s390x", NULL },	{ "mips64el", "mips64le", NULL },
+	{ "riscv64", "riscv64", NULL },
+};
+
+static const struct platform *platform_of(const char *deb)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(platforms); i++)
+		if (!strcmp(platforms[i].deb, deb))
+			return &platforms[i];
+	return NULL;
+}
+
+/* One layer to make: a file into usr/bin of its own tar.gz. */
+struct layer_job {
+	int dir;	    /* where the file is */
+	const char *file;   /* its name there */
+	const char *in_img; /* its name in the image, below usr/bin/ */
+	time_t mtime;
+	struct oci_layer layer;
+	int err;
+};
+
+struct layer_queue {
+	struct layer_job *jobs;
+	size_t count;
+	atomic_size_t done;
+	struct oci_layout *l;
+	const struct build_opts *o;
+};
+
+static int make_layer(struct oci_layout *l, struct layer_job *j)
+{
+	_cleanup_free_ uint8_t *data = NULL;
+	char path[128], hex[SHA256_HEX_LEN + 1];
+	struct buffer tar, gz;
+	size_t size = 0;
+	int r = read_whole(j->dir, j->file, &data, &size);
+
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "usr/bin/%s", j->in_img);
+	{
+		const struct tar_member m[] = {
+			{ "usr/", 0755, NULL, 0 },
+			{ "usr/bin/", 0755, NULL, 0 },
+			{ path, 0755, data, size },
+		};
+
+		r = tar_build(m, ARRAY_SIZE(m), j->mtime, &tar);
+	}
+	if (r < 0)
+		return r;
+	/* The diff_id is the digest of the uncompressed tar (config.md, layer DiffID). */
+	r = sha256_hex(tar.data, tar.len, hex);
+	if (r == 0)
+		r = gzip_buffer(tar.data, tar.len, &gz);
+	buffer_free(&tar);
+	if (r < 0)
+		return r;
+	snprintf(j->layer.diff_id, sizeof(j->layer.diff_id), "sha256:%s", hex);
+	r = oci_put(l, gz.data, gz.len, &j->layer.blob);
+	buffer_free(&gz);
+	return r;
+}
+
+static void layer_worker(size_t i, void *arg)
+{
+	struct layer_queue *q = arg;
+
+	q->jobs[i].err = make_layer(q->l, &q->jobs[i]);
+	progress(q->o, "layers", (unsigned)atomic_fetch_add(&q->done, 1) + 1, (unsigned)q->count,
+		 q->jobs[i].in_img);
+}
+
+/*
+ * The qus for @h: --qus ARCH=FILE, or a --qus FILE that is a program of @h's
+ * architecture (whether it is static is checked, and said, later).
+ */
+static const char *qus_for(const struct build_opts *o, const struct host_dir *h)
+{
+	size_t alen = strlen(h->arch);
+
+	for (unsigned i = 0; i < o->nqus; i++)
+		if (!strncmp(o->qus[i], h->arch, alen) && o->qus[i][alen] == '=')
+			return o->qus[i] + alen + 1;
+	for (unsigned i = 0; i < o->nqus; i++) {
+		_cleanup_free_ uint8_t *data = NULL;
+		size_t size = 0;
+
+		if (strchr(o->qus[i], '=') || read_whole(AT_FDCWD, o->qus[i], &data, &size) < 0)
+			continue;
+		if (elf_check_static(data, size, arch_find(h->host)) != -ENOEXEC)
+			return o->qus[i];
+	}
+	return NULL;
+}
+
+/* What one host contributes: its layers and manifests. */
+struct host_images {
+	const struct platform *pf;
+	size_t first_job, nemu; /* its emulator layers in the queue, after its qus layer */
+	struct oci_blob all, reg, emu[QUS_NTARGETS];
+	const struct qus_target *emu_target[QUS_NTARGETS];
+};
+
+struct refs {
+	struct oci_ref *v;
+	size_t n, cap;
+	char (*tags)[200];
+};
+
+static int add_ref(struct refs *r, const char *tag, const char *media, const struct oci_blob *b)
+{
+	if (r->n == r->cap)
+		return -ENOSPC;
+	snprintf(r->tags[r->n], sizeof(r->tags[0]), "%s", tag);
+	r->v[r->n].tag = r->tags[r->n];
+	r->v[r->n].media_type = media;
+	r->v[r->n].blob = *b;
+	r->n++;
+	return 0;
+}
+
+static int cmp_ref(const void *a, const void *b)
+{
+	return strcmp(((const struct oci_ref *)a)->tag, ((const struct oci_ref *)b)->tag);
+}
+
+/*
+ * A tag every host may have: the one manifest, or an index over the hosts
+ * that have it (@pick chooses each host's manifest; NULL: the host lacks it).
+ */
+static int shared_tag(struct oci_layout *l, struct refs *refs, const char *tag,
+		      struct host_images *hi, int nhosts,
+		      const struct oci_blob *(*pick)(const struct host_images *, const void *),
+		      const void *arg)
+{
+	struct oci_platform_manifest m[BUILD_MAX_HOSTS];
+	struct oci_blob index;
+	size_t n = 0;
+	int r;
+
+	for (int h = 0; h < nhosts; h++) {
+		const struct oci_blob *b = pick(&hi[h], arg);
+
+		if (!b)
+			continue;
+		m[n].manifest = *b;
+		m[n].arch = hi[h].pf->arch;
+		m[n].variant = hi[h].pf->variant;
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	if (nhosts == 1)
+		return add_ref(refs, tag, OCI_MEDIA_MANIFEST, &m[0].manifest);
+	r = oci_put_index(l, m, n, &index);
+	return r < 0 ? r : add_ref(refs, tag, OCI_MEDIA_INDEX, &index);
+}
+
+static const struct oci_blob *pick_all(const struct host_images *h, const void *arg)
+{
+	(void)arg;
+	return &h->all;
+}
+
+static const struct oci_blob *pick_reg(const struct host_images *h, const void *arg)
+{
+	(void)arg;
+	return &h->reg;
+}
+
+static const struct oci_blob *pick_emu(const struct host_images *h, const void *arg)
+{
+	for (size_t e = 0; e < h->nemu; e++)
+		if (h->emu_target[e] == arg)
+			return &h->emu[e];
+	return NULL;
+}
+
+static int host_manifests(struct oci_layout *l, const struct host_dir *h, struct host_images *hi,
+			  const struct layer_job *jobs)
+{
+	struct oci_layer layers[QUS_NTARGETS + 1];
+	struct oci_image img = {
+		.arch = hi->pf->arch,
+		.variant = hi->pf->variant,
+		.created = h->date,
+		.version = h->version,
+		.source = h->source,
+	};
+	char title[96];
+	int r;
+
+	/* jobs[first_job] is qus, then the emulators. */
+	for (size_t e = 0; e <= hi->nemu; e++)
+		layers[e] = jobs[hi->first_job + e].layer;
+	img.entrypoint = QUS_IN_IMAGE;
+	img.title = "register";
+	img.layers = layers;
+	img.nlayers = 1;
+	r = oci_put_image(l, &img, &hi->reg);
+	if (r < 0)
+		return r;
+	img.title = "qemu-user-static";
+	img.nlayers = hi->nemu + 1;
+	r = oci_put_image(l, &img, &hi->all);
+	for (size_t e = 0; r == 0 && e < hi->nemu; e++) {
+		snprintf(title, sizeof(title), "%s", jobs[hi->first_job + 1 + e].in_img);
+		img.entrypoint = NULL;
+		img.title = title;
+		img.layers = &layers[1 + e];
+		img.nlayers = 1;
+		r = oci_put_image(l, &img, &hi->emu[e]);
+	}
+	return r;
+}
+
+static int write_tags(struct oci_layout *l, const struct host_dir *hosts, int nhosts,
+		      struct host_images *hi)
+{
+	const char *ver = hosts[0].tag;
+	char tag[sizeof(hosts[0].host) + QUS_NAME_MAX + sizeof(hosts[0].tag) + 2];
+	struct refs refs = { 0 };
+	int r;
+
+	refs.cap = 4 + (size_t)QUS_NTARGETS * (2 + 2 * (size_t)nhosts);
+	refs.v = calloc(refs.cap, sizeof(*refs.v));
+	refs.tags = calloc(refs.cap, sizeof(*refs.tags));
+	if (!refs.v || !refs.tags) {
+		r = -ENOMEM;
+		goto done;
+	}
+	r = shared_tag(l, &refs, "latest", hi, nhosts, pick_all, NULL);
+	if (r == 0)
+		r = shared_tag(l, &refs, ver, hi, nhosts, pick_all, NULL);
+	if (r == 0)
+		r = shared_tag(l, &refs, "register", hi, nhosts, pick_reg, NULL);
+	for (size_t i = 0; r == 0 && i < QUS_NTARGETS; i++) {
+		const struct qus_target *t = &qus_targets[i];
+
+		snprintf(tag, sizeof(tag), "%s", t->name);
+		r = shared_tag(l, &refs, tag, hi, nhosts, pick_emu, t);
+		snprintf(tag, sizeof(tag), "%s-%s", t->name, ver);
+		if (r == 0)
+			r = shared_tag(l, &refs, tag, hi, nhosts, pick_emu, t);
+		/* <host>-<t>: one host's image, as the seeds' x86_64-<t>. */
+		for (int h = 0; r == 0 && h < nhosts; h++) {
+			const struct oci_blob *b = pick_emu(&hi[h], t);
+
+			if (!b)
+				continue;
+			snprintf(tag, sizeof(tag), "%s-%s", hosts[h].host, t->name);
+			r = add_ref(&refs, tag, OCI_MEDIA_MANIFEST, b);
+			snprintf(tag, sizeof(tag), "%s-%s-%s", hosts[h].host, t->name, ver);
+			if (r == 0)
+				r = add_ref(&refs, tag, OCI_MEDIA_MANIFEST, b);
+		}
+	}
+	if (r == 0) {
+		qsort(refs.v, refs.n, sizeof(*refs.v), cmp_ref);
+		r = oci_write_index_json(l, refs.v, refs.n);
+	}
+	if (r == 0)
+		r = (int)refs.n;
+done:
+	free(refs.v);
+	free(refs.tags);
+	return r;
+}
+
+int stage_images(const struct build_opts *o)
+{
+	struct host_dir hosts[BUILD_MAX_HOSTS];
+	struct host_images hi[BUILD_MAX_HOSTS];
+	struct layer_queue q = { .o = o };
+	char path[4096];
+	struct oci_layout l;
+	int nhosts = build_hosts_load(o, hosts), status = EXIT_FAIL, r;
+	size_t n = 0;
+
+	if (nhosts < 0)
+		return EXIT_FAIL;
+	memset(hi, 0, sizeof(hi));
+	q.jobs = calloc((size_t)nhosts * (QUS_NTARGETS + 1), sizeof(*q.jobs));
+	if (!q.jobs)
+		goto out;
+	for (int h = 0; h < nhosts; h++) {
+		const char *qus = qus_for(o, &hosts[h]);
+		size_t ne = json_object_array_length(hosts[h].emulators);
+
+		hi[h].pf = platform_of(hosts[h].arch);
+		if (!hi[h].pf) {
+			msg("images: no OCI platform for the Debian architecture %s",
+			    hosts[h].arch);
+			goto out;
+		}
+		if (strcmp(hosts[h].tag, hosts[0].tag)) {
+			msg("images: the packages have different versions (%s, %s); one image "
+			    "holds one version",
+			    hosts[0].version, hosts[h].version);
+			goto out;
+		}
+		if (!qus) {
+			msg("images: no static qus for %s (%s): give --qus FILE or --qus %s=FILE, "
+			    "e.g. build-static/qus",
+			    hosts[h].arch, hosts[h].host, hosts[h].arch);
+			goto out;
+		}
+		hi[h].first_job = n;
+		q.jobs[n++] = (struct layer_job){
+			.dir = AT_FDCWD, .file = qus, .in_img = "qus", .mtime = hosts[h].date
+		};
+		for (size_t e = 0; e < ne && e < QUS_NTARGETS; e++) {
+			json_object *rec = json_object_array_get_idx(hosts[h].emulators, e), *f;
+			const char *file;
+
+			if (!json_object_object_get_ex(rec, "file", &f))
+				continue;
+			file = json_object_get_string(f);
+			/* Only names qus-build gave: nothing in a file picks a path. */
+			if (!pkg_emulator_target(file))
+				continue;
+			hi[h].emu_target[hi[h].nemu++] = pkg_emulator_target(file);
+			q.jobs[n++] = (struct layer_job){ .dir = hosts[h].fd,
+							  .file = file,
+							  .in_img = file,
+							  .mtime = hosts[h].date };
+		}
+	}
+	/* The qus given must be what the image's platform runs, and need nothing. */
+	for (int h = 0; h < nhosts; h++) {
+		_cleanup_free_ uint8_t *data = NULL;
+		const char *qus = q.jobs[hi[h].first_job].file;
+		size_t size = 0;
+
+		r = read_whole(AT_FDCWD, qus, &data, &size);
+		if (r == 0)
+			r = elf_check_static(data, size, arch_find(hosts[h].host));
+		if (r < 0) {
+			msg("images: %s cannot be the %s image's qus: %s", qus, hosts[h].arch,
+			    r == -ELIBBAD   ? "it is not static (build it with -Dstatic=true)"
+			    : r == -ENOEXEC ? "it is not a program of that architecture"
+					    : strerror(-r));
+			goto out;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/oci", o->out);
+	r = oci_open(path, &l);
+	if (r < 0) {
+		msg("cannot create %s: %s", path, strerror(-r));
+		goto out;
+	}
+	q.count = n;
+	q.l = &l;
+	parallel_for(n, layer_worker, &q);
+	for (size_t i = 0; i < n; i++)
+		if (q.jobs[i].err < 0) {
+			msg("images: layer of %s: %s", q.jobs[i].file, strerror(-q.jobs[i].err));
+			goto close;
+		}
+	for (int h = 0; h < nhosts; h++) {
+		r = host_manifests(&l, &hosts[h], &hi[h], q.jobs);
+		if (r < 0) {
+			msg("images: manifests of %s: %s", hosts[h].arch, strerror(-r));
+			goto close;
+		}
+	}
+	r = write_tags(&l, hosts, nhosts, hi);
+	if (r < 0) {
+		msg("images: %s/index.json: %s", path, strerror(-r));
+		goto close;
+	}
+	if (!o->quiet)
+		msg("%d tags, %zu layers, %d platform(s) in %s", r, n, nhosts, path);
+	status = EXIT_OK;
+close:
+	oci_close(&l);
+out:
+	free(q.jobs);
+	build_hosts_free(hosts, nhosts);
+	return status;
+}
