@@ -95,7 +95,15 @@ build() {
 			-Dbuildtype=minsize -Db_ndebug=true >/dev/null || return 1
 	fi
 	ninja -C build-static >/dev/null || return 1
-	log "built build-static/qus ($(stat -c %s build-static/qus) bytes, static) and build-asan/qus"
+	# The release binary for arm64 hosts (glibc, static; Debian has no musl
+	# cross compiler): the images of qus-build's multi-platform tests.
+	if [ ! -d build-static-arm64 ]; then
+		meson setup build-static-arm64 --cross-file cross/aarch64-linux-gnu.ini \
+			-Dstatic=true -Dtests=false -Dbuildtype=minsize -Db_ndebug=true >/dev/null ||
+			return 1
+	fi
+	ninja -C build-static-arm64 >/dev/null 2>&1 || return 1
+	log "built build-static/qus ($(stat -c %s build-static/qus) bytes, static), build-static-arm64/qus and build-asan/qus"
 }
 
 fixture() { # Debian architecture -> build/fixtures/busybox/ARCH/busybox
@@ -142,6 +150,7 @@ fixtures() {
 	local a failed=0
 	for a in $FOREIGN_ARCHS; do fixture "$a" || failed=1; done
 	package_fixture amd64 || failed=1
+	package_fixture arm64 || failed=1
 	return $failed
 }
 

@@ -9,7 +9,7 @@ g=tests/golden
 for cmd in register unregister status detect export targets run check; do
 	"$qus" "$cmd" --help >"$g/help-$cmd.txt"
 done
-build-asan/qus-build --help >"$g/help-qus-build.txt"
+build-asan/qus-build --help >"$g/qus-build-help.txt"
 tmp=$(mktemp -d)
 "$qus" export --systemd --exportdir "$tmp" --flags POF aarch64 >/dev/null
 "$qus" export --debian --exportdir "$tmp" --flags OCF mips >/dev/null

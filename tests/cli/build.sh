@@ -6,7 +6,8 @@
 
 QB=${QUS_BUILD:-$QUS_ROOT/build-asan/qus-build}
 DEB=$FIXTURES/pkg/qemu-user-static_amd64.deb
-if [ ! -x "$QB" ] || [ ! -s "$DEB" ] || [ ! -x "$QUS_STATIC" ] || ! command -v skopeo umoci >/dev/null; then
+if [ ! -x "$QB" ] || [ ! -s "$DEB" ] || [ ! -x "$QUS_STATIC" ] || ! command -v skopeo >/dev/null ||
+	! command -v umoci >/dev/null; then
 	skip "qus-build" "needs build-asan/qus-build, build-static/qus, $DEB, skopeo and umoci (setup.sh)"
 	done_testing
 	exit 0
@@ -96,6 +97,30 @@ run "$QB" images -o "$tmp/a"
 rc_is 1 "images without --qus: exit 1"
 like "$err" "give --qus FILE" "... says what to give"
 
+# Two hosts: the Debian packages for amd64 and arm64, and a static qus for each
+# (build-static-arm64: cross-compiled).  Every tag but HOST-T is an image index.
+DEB64=$FIXTURES/pkg/qemu-user-static_arm64.deb
+QA64=$QUS_ROOT/build-static-arm64/qus
+if [ -s "$DEB64" ] && [ -x "$QA64" ]; then
+	run "$QB" extract -q -o "$tmp/m" "$DEB" "$DEB64"
+	rc_is 0 "extract of the amd64 and arm64 packages"
+	run "$QB" images -q -o "$tmp/m" --qus "amd64=$QUS_STATIC" --qus "arm64=$QA64"
+	rc_is 0 "images for two hosts"
+	for t in latest register s390x "s390x-$ver"; do
+		is "$(skopeo inspect --raw "oci:$tmp/m/oci:$t" | jq -c '[.mediaType, [.manifests[].platform.architecture]]')" \
+			'["application/vnd.oci.image.index.v1+json",["amd64","arm64"]]' "$t: an image index for amd64 and arm64"
+	done
+	is "$(skopeo inspect --override-arch arm64 "oci:$tmp/m/oci:latest" | jq -r .Architecture)" arm64 \
+		"an arm64 client gets the arm64 image of latest"
+	is "$(skopeo inspect "oci:$tmp/m/oci:aarch64-s390x" | jq -r .Architecture)/$(skopeo inspect "oci:$tmp/m/oci:x86_64-s390x" | jq -r .Architecture)" \
+		arm64/amd64 "HOST-T tags are one platform each (aarch64-s390x, x86_64-s390x)"
+	run "$QB" images -q -o "$tmp/m" --qus "$QUS_STATIC"
+	rc_is 1 "two hosts but a qus for amd64 only: exit 1"
+	like "$err" "no static qus for arm64" "... names the host without one"
+else
+	skip "qus-build for two hosts" "needs $DEB64 and $QA64 (setup.sh downloads and cross-builds them)"
+fi
+
 # Reproducible: another run, another directory, the same bytes.
 "$QB" -q -o "$tmp/b" --qus "$QUS_STATIC" "$DEB"
 check "a second run gives identical SHA256SUMS" cmp "$tmp/a/releases/SHA256SUMS" "$tmp/b/releases/SHA256SUMS"
@@ -117,7 +142,7 @@ run "$QB" tarballs -o "$tmp/empty"
 rc_is 1 "tarballs with nothing extracted: exit 1"
 like "$err" "run qus-build extract first" "... says what to do"
 run "$QB" --help
-is "$out" "$(cat "$GOLDEN/help-qus-build.txt")" "qus-build --help matches tests/golden/help-qus-build.txt"
+is "$out" "$(cat "$GOLDEN/qus-build-help.txt")" "qus-build --help matches tests/golden/qus-build-help.txt"
 run "$QB"
 rc_is 2 "no package: usage error 2"
 run "$QB" --frobnicate x.deb
