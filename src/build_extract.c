@@ -43,6 +43,8 @@ struct extract_ctx {
 	struct emu_record emus[QUS_NTARGETS];
 	unsigned count;
 	struct pkg_error *err;
+	char skipped[PKG_SKIPPED_MAX][64]; /* of every package in the group */
+	unsigned nskipped;
 };
 
 static int refuse_member(struct pkg_error *err, const char *member, const char *what)
@@ -77,6 +79,11 @@ static int take_emulator(const struct pkg_member *m, void *arg)
 					     ? "not static: it names a dynamic loader"
 					     : "not an executable of the package's architecture");
 	snprintf(rec->file, sizeof(rec->file), "qemu-%s-static", m->target->emulator);
+	/* Fedora splits the emulators into packages: each may come only once. */
+	for (unsigned i = 0; i < x->count; i++)
+		if (!strcmp(x->emus[i].file, rec->file))
+			return refuse_member(x->err, m->path,
+					     "an emulator another package already holds");
 	rec->target = m->target;
 	rec->size = m->size;
 	r = write_file_atomic(x->dir, rec->file, (const char *)m->data, m->size, 0755);
@@ -107,10 +114,10 @@ static int file_sha256(const char *path, char out[SHA256_HEX_LEN + 1])
 	return sha256_hex(data, (size_t)n, out);
 }
 
-static int write_manifest(struct extract_ctx *x, const char *path)
+static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
 {
 	char tag[129], hex[SHA256_HEX_LEN + 1];
-	const char *base = strrchr(path, '/');
+	const char *base = strrchr(paths[0], '/');
 	_cleanup_free_ char *text = NULL;
 	struct json_writer w;
 	size_t len = 0;
@@ -119,7 +126,7 @@ static int write_manifest(struct extract_ctx *x, const char *path)
 
 	if (pkg_tag_version(x->info->version, tag, sizeof(tag)) < 0)
 		return refuse_member(x->err, "control", "a Version that makes no image tag");
-	r = file_sha256(path, hex);
+	r = file_sha256(paths[0], hex);
 	if (r < 0)
 		return r;
 	mem = open_memstream(&text, &len);
@@ -134,8 +141,18 @@ static int write_manifest(struct extract_ctx *x, const char *path)
 	jw_string(&w, "arch", x->info->arch);
 	jw_string(&w, "host", x->host->name);
 	jw_uint(&w, "date", (unsigned long long)source_date(x->info->date));
-	jw_string(&w, "source", base ? base + 1 : path);
+	jw_string(&w, "source", base ? base + 1 : paths[0]);
 	jw_string(&w, "source_sha256", hex);
+	jw_begin_array(&w, "sources");
+	for (int i = 0; i < n && r == 0; i++) {
+		base = strrchr(paths[i], '/');
+		r = file_sha256(paths[i], hex);
+		jw_begin_object(&w, NULL);
+		jw_string(&w, "file", base ? base + 1 : paths[i]);
+		jw_string(&w, "sha256", hex);
+		jw_end_object(&w);
+	}
+	jw_end_array(&w);
 	jw_begin_array(&w, "emulators");
 	for (unsigned i = 0; i < x->count; i++) {
 		jw_begin_object(&w, NULL);
@@ -147,13 +164,15 @@ static int write_manifest(struct extract_ctx *x, const char *path)
 	}
 	jw_end_array(&w);
 	jw_begin_array(&w, "skipped");
-	for (unsigned i = 0; i < x->info->nskipped; i++)
-		jw_string(&w, NULL, x->info->skipped[i]);
+	for (unsigned i = 0; i < x->nskipped; i++)
+		jw_string(&w, NULL, x->skipped[i]);
 	jw_end_array(&w);
 	jw_end_object(&w);
 	jw_finish(&w);
 	if (fclose(mem) != 0)
 		return -ENOMEM;
+	if (r < 0)
+		return r;
 	return write_file_atomic(x->dir, "package.json", text, len, 0644);
 }
 
@@ -176,31 +195,58 @@ static void remove_dir(int parent, const char *name)
 	unlinkat(parent, name, AT_REMOVEDIR);
 }
 
-/*
- * One package into OUT/extract/<arch>: written into a temporary directory,
- * renamed into place only when the whole package was read and accepted.
- */
-static int extract_one(const struct build_opts *o, int extract_dir, const char *path)
+/* Say why @path was refused, from what the reader left in @err. */
+static void report(const char *path, int r, const struct pkg_error *err)
 {
-	struct pkg_info info;
-	struct pkg_error err;
-	struct extract_ctx x = {
-		.o = o, .info = &info, .dir = -1, .parent = extract_dir, .err = &err
-	};
-	char old[80];
-	int r;
+	if (r == -EBADMSG || err->what[0])
+		msg("%s: refused%s%s: %s", path, err->member[0] ? ": member " : "", err->member,
+		    err->what);
+	else
+		msg("%s: %s", path, strerror(-r));
+}
 
-	r = pkg_read_deb(path, &info, take_emulator, &x, &err);
+/*
+ * The packages of one architecture into OUT/extract/<arch> (Debian's one
+ * package, or Fedora's per-target ones): written into a temporary directory
+ * that is renamed into place only when every package was read and accepted.
+ */
+static int extract_group(const struct build_opts *o, int extract_dir, char *const *paths, int n)
+{
+	struct pkg_info first, info;
+	struct pkg_error err;
+	struct extract_ctx x = { .o = o, .dir = -1, .parent = extract_dir, .err = &err };
+	char old[80], tag0[129], tag[129];
+	const char *failed = paths[0];
+	int r = 0;
+
+	for (int i = 0; i < n && r == 0; i++) {
+		failed = paths[i];
+		x.info = &info;
+		r = pkg_read(paths[i], &info, take_emulator, &x, &err);
+		if (r < 0)
+			break;
+		if (i == 0)
+			first = info;
+		/* One image holds one version. */
+		if (pkg_tag_version(first.version, tag0, sizeof(tag0)) < 0 ||
+		    pkg_tag_version(info.version, tag, sizeof(tag)) < 0 || strcmp(tag0, tag))
+			r = refuse_member(&err, "", "its version differs from the other packages'");
+		for (unsigned k = 0; k < info.nskipped && x.nskipped < PKG_SKIPPED_MAX; k++)
+			memcpy(x.skipped[x.nskipped++], info.skipped[k], sizeof(x.skipped[0]));
+	}
 	if (r == 0 && x.count == 0)
-		r = refuse_member(&err, "data.tar", "no emulator (usr/bin/qemu-*-static) in it");
-	if (r == 0)
-		r = write_manifest(&x, path);
+		r = refuse_member(&err, "", "no emulator (usr/bin/qemu-*-static) in it");
+	if (r == 0) {
+		x.info = &first;
+		failed = paths[0];
+		r = write_manifest(&x, paths, n);
+	}
 	if (r == 0) {
 		/* Swap the new directory in; the old one, if any, goes. */
-		snprintf(old, sizeof(old), ".%s.%ld.old", info.arch, (long)getpid());
-		if (renameat(extract_dir, info.arch, extract_dir, old) < 0 && errno != ENOENT)
+		snprintf(old, sizeof(old), ".%s.%ld.old", first.arch, (long)getpid());
+		if (renameat(extract_dir, first.arch, extract_dir, old) < 0 && errno != ENOENT)
 			r = -errno;
-		if (r == 0 && renameat(extract_dir, x.tmpname, extract_dir, info.arch) < 0)
+		if (r == 0 && renameat(extract_dir, x.tmpname, extract_dir, first.arch) < 0)
 			r = -errno;
 		remove_dir(extract_dir, old);
 	}
@@ -209,39 +255,65 @@ static int extract_one(const struct build_opts *o, int extract_dir, const char *
 	if (r < 0) {
 		if (x.tmpname[0])
 			remove_dir(extract_dir, x.tmpname);
-		if (r == -EBADMSG || err.what[0])
-			msg("%s: refused%s%s: %s", path, err.member[0] ? ": member " : "",
-			    err.member, err.what);
-		else
-			msg("%s: %s", path, strerror(-r));
+		report(failed, r, &err);
 		return r;
 	}
 	if (!o->quiet)
-		msg("%s: %s %s (%s), %u emulators -> extract/%s", path, info.name, info.version,
-		    info.arch, x.count, info.arch);
-	for (unsigned i = 0; i < info.nskipped && !o->quiet; i++)
-		msg("%s: %s left out: its target is not one of the 34 qus registers", path,
-		    info.skipped[i]);
+		msg("%s%s: %s %s (%s), %u emulators -> extract/%s", paths[0],
+		    n > 1 ? " and the others of its architecture" : "", first.name, first.version,
+		    first.arch, x.count, first.arch);
+	for (unsigned i = 0; i < x.nskipped && !o->quiet; i++)
+		msg("%s left out: its target is not one of the 34 qus registers", x.skipped[i]);
 	return 0;
 }
 
 int stage_extract(const struct build_opts *o, char **pkgs, int n)
 {
 	int dir = open_out_dir(o->out), ex, status = EXIT_OK;
+	struct pkg_info *infos = calloc((size_t)n, sizeof(*infos));
+	char **group = calloc((size_t)n, sizeof(*group));
+	bool *done = calloc((size_t)n, sizeof(*done));
 
-	if (dir < 0) {
-		msg("cannot create %s: %s", o->out, strerror(-dir));
-		return EXIT_FAIL;
+	if (dir < 0 || !infos || !group || !done) {
+		msg("cannot create %s: %s", o->out, strerror(dir < 0 ? -dir : ENOMEM));
+		status = EXIT_FAIL;
+		goto out;
 	}
 	ex = open_subdir(dir, "extract");
 	close(dir);
 	if (ex < 0) {
 		msg("cannot create %s/extract: %s", o->out, strerror(-ex));
-		return EXIT_FAIL;
+		status = EXIT_FAIL;
+		goto out;
 	}
-	for (int i = 0; i < n; i++)
-		if (extract_one(o, ex, pkgs[i]) < 0)
+	/* First the headers only, to group the packages by architecture. */
+	for (int i = 0; i < n; i++) {
+		struct pkg_error err;
+		int r = pkg_read(pkgs[i], &infos[i], NULL, NULL, &err);
+
+		if (r < 0) {
+			report(pkgs[i], r, &err);
+			done[i] = true;
 			status = EXIT_FAIL;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		int m = 0;
+
+		if (done[i])
+			continue;
+		for (int j = i; j < n; j++)
+			if (!done[j] && !strcmp(infos[j].arch, infos[i].arch)) {
+				group[m++] = pkgs[j];
+				done[j] = true;
+			}
+		if (extract_group(o, ex, group, m) < 0)
+			status = EXIT_FAIL;
+	}
 	close(ex);
+out:
+	free(infos);
+	free(group);
+	free(done);
 	return status;
 }

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -297,7 +299,8 @@ int pkg_read_deb(const char *path, struct pkg_info *info, pkg_member_fn fn, void
 			control = true;
 		} else if (!strncmp(p, "data.tar", 8)) {
 			info->date = archive_entry_mtime(e);
-			r = read_data(a, info, fn, ctx, err);
+			if (fn)
+				r = read_data(a, info, fn, ctx, err);
 			data = true;
 		}
 	}
@@ -308,4 +311,183 @@ int pkg_read_deb(const char *path, struct pkg_info *info, pkg_member_fn fn, void
 		r = refuse(err, "control", "no Version or Architecture field");
 	archive_read_free(a);
 	return r;
+}
+
+/* ---- RPM ------------------------------------------------------------------ */
+
+/*
+ * RPM's architecture names -> Debian's, which name the extract directories
+ * and map to OCI platforms.
+ */
+static const struct {
+	const char *rpm, *deb;
+} rpm_arches[] = {
+	{ "x86_64", "amd64" },	  { "aarch64", "arm64" }, { "ppc64le", "ppc64el" },
+	{ "s390x", "s390x" },	  { "i686", "i386" },	  { "armv7hl", "armhf" },
+	{ "riscv64", "riscv64" },
+};
+
+/* RPM header tags (rpmtag.h) and their types. */
+enum {
+	RPMTAG_NAME = 1000,
+	RPMTAG_VERSION = 1001,
+	RPMTAG_RELEASE = 1002,
+	RPMTAG_BUILDTIME = 1006,
+	RPMTAG_ARCH = 1022
+};
+enum { RPM_INT32 = 4, RPM_STRING = 6 };
+#define RPM_LEAD_SIZE	   96
+#define RPM_HEADER_MAX	   (32u << 20)
+#define RPM_HEADER_ENTRIES 65536u
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * One header structure at @off (header magic, index, store): copy the
+ * string tags we want into @info; *@next is the offset after it.
+ */
+static int rpm_header(int fd, off_t off, bool want, struct pkg_info *info, off_t *next,
+		      struct pkg_error *err)
+{
+	static const uint8_t magic[4] = { 0x8e, 0xad, 0xe8, 0x01 };
+	uint8_t h[16];
+	_cleanup_free_ uint8_t *blob = NULL;
+	uint32_t n, size;
+	char release[64] = "", version[64] = "";
+
+	if (pread(fd, h, sizeof(h), off) != (ssize_t)sizeof(h) || memcmp(h, magic, 4))
+		return refuse(err, NULL, "not an RPM package: no header at offset %lld",
+			      (long long)off);
+	n = be32(h + 8);
+	size = be32(h + 12);
+	if (n > RPM_HEADER_ENTRIES || size > RPM_HEADER_MAX)
+		return refuse(err, NULL, "an RPM header of %u entries and %u bytes", n, size);
+	*next = off + 16 + (off_t)n * 16 + size;
+	if (!want)
+		return 0;
+	blob = malloc((size_t)n * 16 + size + 1);
+	if (!blob)
+		return -ENOMEM;
+	if (pread(fd, blob, (size_t)n * 16 + size, off + 16) != (ssize_t)((size_t)n * 16 + size))
+		return refuse(err, NULL, "truncated RPM header");
+	blob[(size_t)n * 16 + size] = '\0';
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *e = blob + (size_t)i * 16;
+		uint32_t tag = be32(e), type = be32(e + 4), at = be32(e + 8);
+		const char *str = (const char *)blob + (size_t)n * 16 + at;
+		char *dst = NULL;
+		size_t dsize = 0;
+
+		if (at >= size)
+			continue;
+		if (type == RPM_INT32 && tag == RPMTAG_BUILDTIME && at + 4 <= size)
+			info->date = (time_t)be32(blob + (size_t)n * 16 + at);
+		if (type != RPM_STRING || !memchr(str, '\0', size - at))
+			continue;
+		switch (tag) {
+		case RPMTAG_NAME:
+			dst = info->name, dsize = sizeof(info->name);
+			break;
+		case RPMTAG_VERSION:
+			dst = version, dsize = sizeof(version);
+			break;
+		case RPMTAG_RELEASE:
+			dst = release, dsize = sizeof(release);
+			break;
+		case RPMTAG_ARCH:
+			dst = info->arch, dsize = sizeof(info->arch);
+			break;
+		}
+		if (dst)
+			snprintf(dst, dsize, "%s", str);
+	}
+	snprintf(info->version, sizeof(info->version), "%s-%s", version, release);
+	for (size_t i = 0; i < ARRAY_SIZE(rpm_arches); i++)
+		if (!strcmp(info->arch, rpm_arches[i].rpm)) {
+			snprintf(info->arch, sizeof(info->arch), "%s", rpm_arches[i].deb);
+			return version[0] ? 0 : refuse(err, NULL, "no Version in the RPM header");
+		}
+	return refuse(err, NULL, "an RPM for the architecture '%s', which qus-build does not know",
+		      info->arch);
+}
+
+/* The lead, the signature header (padded to 8 bytes), then the main header. */
+static int rpm_metadata(const char *path, struct pkg_info *info, struct pkg_error *err)
+{
+	static const uint8_t lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t lead[4];
+	off_t next;
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, lead, 4, 0) != 4 || memcmp(lead, lead_magic, 4))
+		return refuse(err, NULL, "not an RPM package");
+	r = rpm_header(fd, RPM_LEAD_SIZE, false, info, &next, err);
+	if (r < 0)
+		return r;
+	next = (next + 7) & ~(off_t)7;
+	return rpm_header(fd, next, true, info, &next, err);
+}
+
+int pkg_read_rpm(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+		 struct pkg_error *err)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	bool seen[QUS_NTARGETS] = { false };
+	int r;
+
+	memset(info, 0, sizeof(*info));
+	memset(err, 0, sizeof(*err));
+	r = rpm_metadata(path, info, err);
+	if (r < 0 || !fn)
+		return r;
+	/* libarchive's rpm filter skips lead and headers; the payload is cpio, compressed. */
+	a = archive_read_new();
+	if (!a)
+		return -ENOMEM;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_cpio(a);
+	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
+		r = refuse(err, "payload", "%s", archive_error_string(a));
+		archive_read_free(a);
+		return r;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		if ((unsigned long long)archive_filter_bytes(a, 0) > PKG_TOTAL_MAX) {
+			r = refuse(err, archive_entry_pathname(e),
+				   "more than %llu bytes uncompressed (a decompression bomb?)",
+				   PKG_TOTAL_MAX);
+			break;
+		}
+		r = data_member(a, e, seen, info, fn, ctx, err);
+		if (r < 0)
+			break;
+	}
+	if (r == ARCHIVE_EOF)
+		r = 0;
+	else if (r > 0 || r == ARCHIVE_FATAL || r == ARCHIVE_WARN || r == ARCHIVE_RETRY)
+		r = refuse(err, "payload", "%s", archive_error_string(a));
+	archive_read_free(a);
+	return r;
+}
+
+int pkg_read(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+	     struct pkg_error *err)
+{
+	static const uint8_t lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t head[4] = { 0 };
+
+	memset(err, 0, sizeof(*err));
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, head, 4, 0) == 4 && !memcmp(head, lead_magic, 4))
+		return pkg_read_rpm(path, info, fn, ctx, err);
+	return pkg_read_deb(path, info, fn, ctx, err);
 }

@@ -24,7 +24,7 @@
 struct pkg_info {
 	char name[64];	   /* Package: */
 	char version[128]; /* Version: as the distribution writes it */
-	char arch[32];	   /* Architecture: (Debian's name) */
+	char arch[32];	   /* Architecture: (Debian's name, also for RPMs) */
 	time_t date;	   /* when the package was built (the data member's time) */
 	/* Emulators of targets outside qus's table (QEMU 7.2: cris, nios2): not taken. */
 #define PKG_SKIPPED_MAX 16
@@ -55,6 +55,20 @@ struct pkg_error {
  */
 int pkg_read_deb(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
 		 struct pkg_error *err);
+
+/*
+ * Read the RPM package at @path (one of Fedora's: the whole qemu-user-static
+ * or a per-target qemu-user-static-T; any payload compression libarchive
+ * reads: zstd, xz, gzip): NAME, VERSION-RELEASE, ARCH (as Debian names it)
+ * and BUILDTIME from its header into @info, each emulator to @fn.  With a
+ * NULL @fn only the header is read.
+ */
+int pkg_read_rpm(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+		 struct pkg_error *err);
+
+/* A .deb or an .rpm, told apart by the RPM lead's magic number. */
+int pkg_read(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+	     struct pkg_error *err);
 
 /*
  * The version as an OCI tag: the distribution's version without epoch and

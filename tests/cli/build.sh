@@ -148,6 +148,58 @@ rc_is 2 "no package: usage error 2"
 run "$QB" --frobnicate x.deb
 rc_is 2 "unknown option: usage error 2"
 
+# --- RPM: Fedora's per-target packages, built here around the real emulators ------------
+# mkrpm TARGET VERSION RELEASE: qemu-user-static-TARGET, zstd payload like Fedora's.
+mkrpm() {
+	local t=$1 v=$2 rel=$3 top=$tmp/rpm
+	mkdir -p "$top/src"
+	cp "$tmp/a/releases/qemu-$t-static" "$top/src/"
+	cat >"$top/$t-$v.spec" <<EOF_SPEC
+Name: qemu-user-static-$t
+Version: $v
+Release: $rel
+Summary: QEMU user-mode emulation for $t (test package)
+License: GPL-2.0-only
+BuildArch: x86_64
+%define _binary_payload w19.zstdio
+%define __strip /bin/true
+%define _build_id_links none
+%description
+A test package around Debian's qemu-$t-static.
+%install
+mkdir -p %{buildroot}/usr/bin
+cp %{_sourcedir}/qemu-$t-static %{buildroot}/usr/bin/
+%files
+/usr/bin/qemu-$t-static
+EOF_SPEC
+	rpmbuild -bb --define "_topdir $top/top" --define "_sourcedir $top/src" \
+		"$top/$t-$v.spec" >"$top/build.log" 2>&1 || { diag "$(tail -5 "$top/build.log")"; return 1; }
+	ls "$top"/top/RPMS/x86_64/qemu-user-static-"$t"-"$v"-"$rel".x86_64.rpm
+}
+if command -v rpmbuild >/dev/null; then
+	r1=$(mkrpm s390x 7.2.0 5.fc38) && r2=$(mkrpm aarch64 7.2.0 5.fc38) && r3=$(mkrpm riscv64 7.2.1 1.fc38)
+	check "rpmbuild made per-target packages" [ -s "$r1" ] && [ -s "$r2" ] && [ -s "$r3" ]
+	is "$(rpm -qp --qf '%{PAYLOADCOMPRESSOR}' "$r1" 2>/dev/null)" zstd "... with a zstd payload, as Fedora's"
+	run "$QB" -q -o "$tmp/r" --qus "$QUS_STATIC" "$r1" "$r2"
+	rc_is 0 "qus-build on two per-target RPMs: exit 0"
+	is "$(jq -r '[.package, .version, .tag, .arch, .host, ([.emulators[].file] | join(" "))] | @csv' "$tmp/r/extract/amd64/package.json")" \
+		'"qemu-user-static-s390x","7.2.0-5.fc38","7.2.0-5.fc38","amd64","x86_64","qemu-s390x-static qemu-aarch64-static"' \
+		"both go into extract/amd64: name, version-release, arch from the RPM headers"
+	run sh -c "cd '$tmp/r/releases' && sha256sum -c --quiet SHA256SUMS"
+	rc_is 0 "... their release files check out"
+	check "... the emulator from the RPM is the original, byte for byte" cmp "$tmp/r/releases/qemu-aarch64-static" "$R/qemu-aarch64-static"
+	like "$(jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$tmp/r/oci/index.json")" "aarch64-7.2.0-5.fc38" \
+		"... and images tagged with the RPM's version"
+	run "$QB" extract -q -o "$tmp/r2" "$r1" "$r3"
+	rc_is 1 "RPMs of different versions for one host: refused"
+	like "$err" "its version differs from the other packages'" "... saying so"
+	run "$QB" extract -q -o "$tmp/r3" "$r1" "$r1"
+	rc_is 1 "the same emulator in two packages: refused"
+	like "$err" "an emulator another package already holds" "... saying so"
+else
+	skip "qus-build on RPMs" "rpmbuild is not installed (setup.sh installs rpm)"
+fi
+
 # --- hostile packages ------------------------------------------------------------------
 # A .deb from a data tree: mkdeb NAME DIR [TAR-OPTIONS...] -> $tmp/NAME.deb
 mkdeb() {
