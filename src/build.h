@@ -20,6 +20,7 @@ struct build_opts {
 	bool quiet;
 	const char *qus[16]; /* --qus ARCH=FILE: the static qus of each host */
 	unsigned nqus;
+	unsigned long long max_unpacked; /* --max-unpacked */
 };
 
 /* "qus-build: <message>" on stderr. */

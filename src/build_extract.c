@@ -221,8 +221,10 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 
 	for (int i = 0; i < n && r == 0; i++) {
 		failed = paths[i];
+		const struct pkg_read_opts ro = { take_emulator, &x, o->max_unpacked };
+
 		x.info = &info;
-		r = pkg_read(paths[i], &info, take_emulator, &x, &err);
+		r = pkg_read(paths[i], &ro, &info, &err);
 		if (r < 0)
 			break;
 		if (i == 0)
@@ -289,7 +291,7 @@ int stage_extract(const struct build_opts *o, char **pkgs, int n)
 	/* First the headers only, to group the packages by architecture. */
 	for (int i = 0; i < n; i++) {
 		struct pkg_error err;
-		int r = pkg_read(pkgs[i], &infos[i], NULL, NULL, &err);
+		int r = pkg_read(pkgs[i], NULL, &infos[i], &err);
 
 		if (r < 0) {
 			report(pkgs[i], r, &err);

@@ -187,8 +187,25 @@ static int read_control(struct archive *outer, struct pkg_info *info, struct pkg
 }
 
 /* Check one data member; take it if it is an emulator. */
+/*
+ * Read and drop what is not taken, counting: libarchive's own skipping
+ * would inflate a bomb to its end before the next header could be checked.
+ */
+static int drain(struct archive *a, const char *p, unsigned long long max, struct pkg_error *err)
+{
+	static __thread char sink[64 * 1024];
+	la_ssize_t n;
+
+	while ((n = archive_read_data(a, sink, sizeof(sink))) > 0)
+		if ((unsigned long long)archive_filter_bytes(a, 0) > max)
+			return refuse(err, p,
+				      "more than %llu bytes uncompressed (a decompression bomb?)",
+				      max);
+	return n < 0 ? refuse(err, p, "%s", archive_error_string(a)) : 0;
+}
+
 static int data_member(struct archive *a, struct archive_entry *e, bool seen[QUS_NTARGETS],
-		       struct pkg_info *info, pkg_member_fn fn, void *ctx, struct pkg_error *err)
+		       struct pkg_info *info, const struct pkg_read_opts *ro, struct pkg_error *err)
 {
 	const char *p = archive_entry_pathname(e), *name;
 	mode_t type = archive_entry_filetype(e);
@@ -210,7 +227,7 @@ static int data_member(struct archive *a, struct archive_entry *e, bool seen[QUS
 		    info->nskipped < PKG_SKIPPED_MAX)
 			snprintf(info->skipped[info->nskipped++], sizeof(info->skipped[0]), "%s",
 				 name);
-		return 0; /* not an emulator qus knows: never read */
+		return drain(a, p, ro->max_unpacked, err); /* not an emulator qus knows */
 	}
 	if (type != AE_IFREG || archive_entry_hardlink(e))
 		return refuse(err, p, "an emulator must be a regular file, not a link");
@@ -239,40 +256,50 @@ static int data_member(struct archive *a, struct archive_entry *e, bool seen[QUS
 	m.path = p;
 	m.data = data;
 	m.size = got;
-	return fn(&m, ctx);
+	return ro->fn(&m, ro->ctx);
 }
 
-static int read_data(struct archive *outer, struct pkg_info *info, pkg_member_fn fn, void *ctx,
-		     struct pkg_error *err)
+/* Every member of a package's file tree (a .deb's data.tar, an RPM's cpio payload). */
+static int walk_members(struct archive *a, const char *what, struct pkg_info *info,
+			const struct pkg_read_opts *ro, struct pkg_error *err)
 {
-	struct archive *a = open_inner(outer);
 	struct archive_entry *e;
 	bool seen[QUS_NTARGETS] = { false };
 	int r;
 
-	if (!a)
-		return refuse(err, "data.tar", "not a tar archive");
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		/* Uncompressed bytes so far: a small package must not expand without end. */
-		if ((unsigned long long)archive_filter_bytes(a, 0) > PKG_TOTAL_MAX) {
+		if ((unsigned long long)archive_filter_bytes(a, 0) > ro->max_unpacked) {
 			r = refuse(err, archive_entry_pathname(e),
 				   "more than %llu bytes uncompressed (a decompression bomb?)",
-				   PKG_TOTAL_MAX);
+				   ro->max_unpacked);
 			break;
 		}
-		r = data_member(a, e, seen, info, fn, ctx, err);
+		r = data_member(a, e, seen, info, ro, err);
 		if (r < 0)
 			break;
 	}
 	if (r == ARCHIVE_EOF)
-		r = 0;
-	else if (r > 0 || r == ARCHIVE_FATAL || r == ARCHIVE_WARN || r == ARCHIVE_RETRY)
-		r = refuse(err, "data.tar", "%s", archive_error_string(a));
+		return 0;
+	if (r > 0 || r == ARCHIVE_FATAL || r == ARCHIVE_WARN || r == ARCHIVE_RETRY)
+		r = refuse(err, what, "%s", archive_error_string(a));
+	return r;
+}
+
+static int read_data(struct archive *outer, struct pkg_info *info, const struct pkg_read_opts *ro,
+		     struct pkg_error *err)
+{
+	struct archive *a = open_inner(outer);
+	int r;
+
+	if (!a)
+		return refuse(err, "data.tar", "not a tar archive");
+	r = walk_members(a, "data.tar", info, ro, err);
 	archive_read_free(a);
 	return r;
 }
 
-int pkg_read_deb(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+int pkg_read_deb(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 		 struct pkg_error *err)
 {
 	struct archive *a = archive_read_new();
@@ -299,8 +326,8 @@ int pkg_read_deb(const char *path, struct pkg_info *info, pkg_member_fn fn, void
 			control = true;
 		} else if (!strncmp(p, "data.tar", 8)) {
 			info->date = archive_entry_mtime(e);
-			if (fn)
-				r = read_data(a, info, fn, ctx, err);
+			if (ro)
+				r = read_data(a, info, ro, err);
 			data = true;
 		}
 	}
@@ -434,18 +461,16 @@ static int rpm_metadata(const char *path, struct pkg_info *info, struct pkg_erro
 	return rpm_header(fd, next, true, info, &next, err);
 }
 
-int pkg_read_rpm(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+int pkg_read_rpm(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 		 struct pkg_error *err)
 {
 	struct archive *a;
-	struct archive_entry *e;
-	bool seen[QUS_NTARGETS] = { false };
 	int r;
 
 	memset(info, 0, sizeof(*info));
 	memset(err, 0, sizeof(*err));
 	r = rpm_metadata(path, info, err);
-	if (r < 0 || !fn)
+	if (r < 0 || !ro)
 		return r;
 	/* libarchive's rpm filter skips lead and headers; the payload is cpio, compressed. */
 	a = archive_read_new();
@@ -453,31 +478,15 @@ int pkg_read_rpm(const char *path, struct pkg_info *info, pkg_member_fn fn, void
 		return -ENOMEM;
 	archive_read_support_filter_all(a);
 	archive_read_support_format_cpio(a);
-	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
+	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK)
 		r = refuse(err, "payload", "%s", archive_error_string(a));
-		archive_read_free(a);
-		return r;
-	}
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		if ((unsigned long long)archive_filter_bytes(a, 0) > PKG_TOTAL_MAX) {
-			r = refuse(err, archive_entry_pathname(e),
-				   "more than %llu bytes uncompressed (a decompression bomb?)",
-				   PKG_TOTAL_MAX);
-			break;
-		}
-		r = data_member(a, e, seen, info, fn, ctx, err);
-		if (r < 0)
-			break;
-	}
-	if (r == ARCHIVE_EOF)
-		r = 0;
-	else if (r > 0 || r == ARCHIVE_FATAL || r == ARCHIVE_WARN || r == ARCHIVE_RETRY)
-		r = refuse(err, "payload", "%s", archive_error_string(a));
+	else
+		r = walk_members(a, "payload", info, ro, err);
 	archive_read_free(a);
 	return r;
 }
 
-int pkg_read(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+int pkg_read(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 	     struct pkg_error *err)
 {
 	static const uint8_t lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
@@ -488,6 +497,6 @@ int pkg_read(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ct
 	if (fd < 0)
 		return -errno;
 	if (pread(fd, head, 4, 0) == 4 && !memcmp(head, lead_magic, 4))
-		return pkg_read_rpm(path, info, fn, ctx, err);
-	return pkg_read_deb(path, info, fn, ctx, err);
+		return pkg_read_rpm(path, ro, info, err);
+	return pkg_read_deb(path, ro, info, err);
 }

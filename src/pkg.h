@@ -18,8 +18,8 @@
 #include "arch.h"
 
 /* Limits no real package comes near (Debian 12's largest emulator: 14 MB; all: 390 MB). */
-#define PKG_MEMBER_MAX (512ull << 20)
-#define PKG_TOTAL_MAX  (4ull << 30)
+#define PKG_MEMBER_MAX	 (512ull << 20)
+#define PKG_UNPACKED_MAX (4ull << 30) /* the default of pkg_read_opts.max_unpacked */
 
 struct pkg_info {
 	char name[64];	   /* Package: */
@@ -43,6 +43,14 @@ struct pkg_member {
 /* Called for each emulator; a negative return stops reading and is returned. */
 typedef int (*pkg_member_fn)(const struct pkg_member *m, void *ctx);
 
+/* How to read the files of a package; a NULL one reads the metadata only. */
+struct pkg_read_opts {
+	pkg_member_fn fn;
+	void *ctx;
+	/* Refuse a package whose file tree inflates beyond this (a bomb). */
+	unsigned long long max_unpacked;
+};
+
 /* Why a package was refused: the member and the rule. */
 struct pkg_error {
 	char member[256];
@@ -51,23 +59,22 @@ struct pkg_error {
 
 /*
  * Read the Debian package at @path: its control data into @info, each
- * emulator to @fn.  0, or -errno with @err filled (-EBADMSG: refused).
+ * emulator to @ro->fn.  0, or -errno with @err filled (-EBADMSG: refused).
  */
-int pkg_read_deb(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+int pkg_read_deb(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 		 struct pkg_error *err);
 
 /*
  * Read the RPM package at @path (one of Fedora's: the whole qemu-user-static
  * or a per-target qemu-user-static-T; any payload compression libarchive
  * reads: zstd, xz, gzip): NAME, VERSION-RELEASE, ARCH (as Debian names it)
- * and BUILDTIME from its header into @info, each emulator to @fn.  With a
- * NULL @fn only the header is read.
+ * and BUILDTIME from its header into @info, each emulator to @ro->fn.
  */
-int pkg_read_rpm(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+int pkg_read_rpm(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 		 struct pkg_error *err);
 
 /* A .deb or an .rpm, told apart by the RPM lead's magic number. */
-int pkg_read(const char *path, struct pkg_info *info, pkg_member_fn fn, void *ctx,
+int pkg_read(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 	     struct pkg_error *err);
 
 /*

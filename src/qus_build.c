@@ -18,6 +18,8 @@
 
 #include "build.h"
 #include "config.h"
+#include "pkg.h"
+#include "util.h"
 
 static const char usage[] =
 	"Usage: qus-build [OPTIONS] PACKAGE...       extract, tarballs, images\n"
@@ -37,6 +39,8 @@ static const char usage[] =
 	"                           releases/, oci/\n"
 	"      --qus [ARCH=]FILE    the static qus for the images of a host (e.g.\n"
 	"                           build-static/qus; repeat for each host)\n"
+	"      --max-unpacked MIB   refuse a package whose files inflate beyond this\n"
+	"                           (default 4096)\n"
 	"  -q, --quiet              no progress\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
@@ -56,16 +60,18 @@ static const struct stage {
 
 int main(int argc, char **argv)
 {
-	enum { OPT_QUS = 0x100 };
+	enum { OPT_QUS = 0x100, OPT_MAX_UNPACKED };
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "qus", required_argument, NULL, OPT_QUS },
+		{ "max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct build_opts o = { .out = "dist" };
+	struct build_opts o = { .out = "dist", .max_unpacked = PKG_UNPACKED_MAX };
+	unsigned long mib;
 	const struct stage *stage = NULL;
 	int c, status;
 
@@ -86,6 +92,11 @@ int main(int argc, char **argv)
 			if (o.nqus == sizeof(o.qus) / sizeof(o.qus[0]))
 				die_usage("too many --qus");
 			o.qus[o.nqus++] = optarg;
+			break;
+		case OPT_MAX_UNPACKED:
+			if (parse_uint(optarg, 1ul << 30, &mib) < 0 || mib == 0)
+				die_usage("--max-unpacked wants MiB, 1 or more, not '%s'", optarg);
+			o.max_unpacked = (unsigned long long)mib << 20;
 			break;
 		case 'q':
 			o.quiet = true;

@@ -262,6 +262,19 @@ mkdir -p "$tmp/mk-trunc" && cp "$w/debian-binary" "$w/control.tar.gz" "$tmp/mk-t
 cp "$tmp/cut.tar.gz" "$tmp/mk-trunc/data.tar.gz"
 (cd "$tmp/mk-trunc" && ar rc "$tmp/truncated.deb" debian-binary control.tar.gz data.tar.gz)
 refused truncated "truncated"
+# A bomb, scaled down: 64 MiB of zeros (64 KiB compressed) against a 16 MiB limit.
+t=$tmp/tree-bomb && mkdir -p "$t/usr/bin" "$t/usr/share" && cp "$good/usr/bin/qemu-s390x-static" "$t/usr/bin/"
+truncate -s 64M "$t/usr/share/zeros"
+mkdeb bomb "$t"
+rm -rf "$tmp/out"
+run "$QB" extract -q --max-unpacked 16 -o "$tmp/out" "$tmp/bomb.deb"
+rc_is 1 "a package inflating beyond --max-unpacked 16: refused"
+like "$err" "more than 16777216 bytes uncompressed (a decompression bomb?)" "... as a decompression bomb"
+is "$(cd "$tmp/out" && find . -mindepth 2)" "" "... nothing left"
+run "$QB" extract -q -o "$tmp/out" "$tmp/bomb.deb"
+rc_is 0 "... the same package within the default limit (4096 MiB): accepted"
+run "$QB" extract --max-unpacked 0 -o "$tmp/out" "$tmp/bomb.deb"
+rc_is 2 "--max-unpacked 0: usage error"
 printf 'not a package at all\n' >"$tmp/junk.deb"
 refused junk "junk.deb"
 # A refused package leaves an earlier good extraction as it was.
