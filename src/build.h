@@ -13,6 +13,8 @@
 #include <stdnoreturn.h>
 #include <time.h>
 
+#include "arch.h"
+
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct build_opts {
@@ -52,7 +54,10 @@ struct host_dir {
 	char version[128];
 	char source[256];
 	time_t date;
-	json_object *emulators;
+	/* Its emulators: names qus-build gave, checked again, so no file can pick a path. */
+	const char *emu_file[QUS_NTARGETS];
+	const struct qus_target *emu_target[QUS_NTARGETS];
+	size_t nemu;
 	json_object *root;
 	int fd;
 };

@@ -329,7 +329,6 @@ int stage_images(const struct build_opts *o)
 		goto out;
 	for (int h = 0; h < nhosts; h++) {
 		const char *qus = qus_for(o, &hosts[h]);
-		size_t ne = json_object_array_length(hosts[h].emulators);
 
 		hi[h].pf = platform_of(hosts[h].arch);
 		if (!hi[h].pf) {
@@ -353,20 +352,11 @@ int stage_images(const struct build_opts *o)
 		q.jobs[n++] = (struct layer_job){
 			.dir = AT_FDCWD, .file = qus, .in_img = "qus", .mtime = hosts[h].date
 		};
-		for (size_t e = 0; e < ne && e < QUS_NTARGETS; e++) {
-			json_object *rec = json_object_array_get_idx(hosts[h].emulators, e), *f;
-			const char *file;
-
-			if (!json_object_object_get_ex(rec, "file", &f))
-				continue;
-			file = json_object_get_string(f);
-			/* Only names qus-build gave: nothing in a file picks a path. */
-			if (!pkg_emulator_target(file))
-				continue;
-			hi[h].emu_target[hi[h].nemu++] = pkg_emulator_target(file);
+		for (size_t e = 0; e < hosts[h].nemu; e++) {
+			hi[h].emu_target[hi[h].nemu++] = hosts[h].emu_target[e];
 			q.jobs[n++] = (struct layer_job){ .dir = hosts[h].fd,
-							  .file = file,
-							  .in_img = file,
+							  .file = hosts[h].emu_file[e],
+							  .in_img = hosts[h].emu_file[e],
 							  .mtime = hosts[h].date };
 		}
 	}

@@ -162,25 +162,14 @@ int stage_tarballs(const struct build_opts *o)
 	q.out = out;
 	q.o = o;
 	for (size_t h = 0; q.jobs && h < (size_t)nhosts; h++) {
-		size_t ne = json_object_array_length(hosts[h].emulators);
+		for (size_t e = 0; e < hosts[h].nemu; e++) {
+			struct job *j = &q.jobs[njobs++];
 
-		for (size_t e = 0; e < ne && e < QUS_NTARGETS; e++) {
-			json_object *rec = json_object_array_get_idx(hosts[h].emulators, e), *f;
-			struct job *j = &q.jobs[njobs];
-			const char *file;
-
-			if (!json_object_object_get_ex(rec, "file", &f))
-				continue;
-			file = json_object_get_string(f);
-			/* Only names qus-build itself gave: nothing from a file can pick a path. */
-			if (!pkg_emulator_target(file))
-				continue;
 			j->src_dir = hosts[h].fd;
 			j->mtime = hosts[h].date;
 			j->primary = h == primary;
-			snprintf(j->src, sizeof(j->src), "%s", file);
+			snprintf(j->src, sizeof(j->src), "%s", hosts[h].emu_file[e]);
 			snprintf(j->host, sizeof(j->host), "%s", hosts[h].host);
-			njobs++;
 		}
 	}
 	q.count = njobs;

@@ -130,7 +130,7 @@ static int load_host(int ex, const char *arch, struct host_dir *h)
 		  sizeof(((struct host_dir *)0)->source) },
 	};
 	char buf[1 << 16];
-	json_object *v;
+	json_object *v, *emulators;
 	long n;
 
 	memset(h, 0, sizeof(*h));
@@ -142,9 +142,21 @@ static int load_host(int ex, const char *arch, struct host_dir *h)
 	if (n < 0)
 		return (int)n;
 	h->root = json_tokener_parse(buf);
-	if (!h->root || !json_object_object_get_ex(h->root, "emulators", &h->emulators) ||
-	    !json_object_is_type(h->emulators, json_type_array))
+	if (!h->root || !json_object_object_get_ex(h->root, "emulators", &emulators) ||
+	    !json_object_is_type(emulators, json_type_array))
 		return -EBADMSG;
+	for (size_t i = 0; i < json_object_array_length(emulators) && h->nemu < QUS_NTARGETS; i++) {
+		json_object *f;
+		const char *file;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(emulators, i), "file", &f))
+			return -EBADMSG;
+		file = json_object_get_string(f);
+		h->emu_target[h->nemu] = pkg_emulator_target(file);
+		if (!h->emu_target[h->nemu])
+			return -EBADMSG;
+		h->emu_file[h->nemu++] = file;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (!json_object_object_get_ex(h->root, fields[i].key, &v) ||
 		    !json_object_is_type(v, json_type_string))
