@@ -122,10 +122,13 @@ static void control_field(const char *text, const char *field, char *out, size_t
 	}
 }
 
-/* The nested archives read their bytes from the outer one's current member. */
+/*
+ * The nested archives read their bytes from the outer one's current member.
+ * One block per thread: a thread reads one package at a time.
+ */
 static la_ssize_t read_outer(struct archive *a, void *outer, const void **buf)
 {
-	static char block[64 * 1024];
+	static __thread char block[64 * 1024];
 	la_ssize_t n = archive_read_data((struct archive *)outer, block, sizeof(block));
 
 	(void)a;
