@@ -1,0 +1,104 @@
+# The seeds' container story with our images, a real registry and podman:
+# qus-build's images are published to Debian's docker-registry on 127.0.0.1
+# and pulled back by podman with the same digests; a foreign container fails
+# with "exec format error" until the latest image registers the emulators for
+# the host (--reset -p yes), then prints aarch64; the register image alone
+# then leaves no F entry.  Podman uses a store of its own in a temporary
+# directory; the registry runs from a temporary directory and is stopped; the
+# host's binfmt_misc is restored byte for byte (tests/lib/hostguard.sh).
+. "$(dirname "$0")/../lib/env.sh"
+. "$QUS_ROOT/tests/lib/hostguard.sh"
+
+QB=$QUS_ROOT/build-asan/qus-build
+DEB=$FIXTURES/pkg/qemu-user-static_amd64.deb
+need=
+for c in podman runc skopeo docker-registry curl; do command -v $c >/dev/null || need+=" $c"; done
+if [ "$(id -u)" != 0 ] || [ -n "$need" ] || [ ! -x "$QB" ] || [ ! -s "$DEB" ] || ! have_fixtures; then
+	skip "containers" "needs root, podman, runc, skopeo, docker-registry, curl, qus-build and the fixtures (setup.sh)${need:+; missing:$need}"
+	done_testing
+	exit 0
+fi
+
+W=$(mktemp -d)
+REG_PID=
+cleanup() {
+	[ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null && wait "$REG_PID" 2>/dev/null
+	[ -d "$W/storage" ] && podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs \
+		system reset -f >/dev/null 2>&1
+	hg_restore
+	rm -rf "$W"
+}
+hg_save
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+# podman with its own store; this machine's hard limits are below podman's
+# default rlimits, which runc then fails to set, so containers get explicit ones.
+P() { podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs "$@"; }
+R() { P run --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --network none "$@"; }
+
+# --- a registry on 127.0.0.1, on a free port -------------------------------------------
+for port in $(seq 5055 5099); do ss -ltn | grep -q ":$port " || break; done
+mkdir -p "$W/registry"
+printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+	"$W/registry" "$port" >"$W/registry.yml"
+docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
+REG_PID=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+check "docker-registry answers on 127.0.0.1:$port" curl -fso /dev/null "http://127.0.0.1:$port/v2/"
+REPO=127.0.0.1:$port/qus/qemu-user-static
+
+# --- build, publish, pull back ------------------------------------------------------------
+export SOURCE_DATE_EPOCH=1700000000
+run "$QB" -q -o "$W/dist" --qus "$QUS_STATIC" "$DEB"
+rc_is 0 "qus-build: releases and images"
+run "$QUS_ROOT/tools/qus-publish" --insecure "$W/dist/oci" "$REPO"
+rc_is 0 "tools/qus-publish pushes every tag"
+ntags=$(jq '.manifests | length' "$W/dist/oci/index.json")
+like "$out" "$ntags tags" "... all $ntags of them"
+is "$(curl -fs "http://127.0.0.1:$port/v2/qus/qemu-user-static/tags/list" | jq '.tags | length')" "$ntags" \
+	"the registry lists $ntags tags"
+digest_of() { jq -r --arg t "$1" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' "$W/dist/oci/index.json"; }
+for t in latest register aarch64; do
+	is "sha256:$(skopeo inspect --tls-verify=false --raw "docker://$REPO:$t" | sha256sum | cut -d' ' -f1)" \
+		"$(digest_of $t)" "$t: the registry serves the layout's manifest (same digest)"
+done
+run P pull -q --tls-verify=false "$REPO:latest"
+rc_is 0 "podman pulls latest from the registry"
+is "$(P image inspect --format '{{.Digest}}' "$REPO:latest")" "$(digest_of latest)" "... with the same digest"
+P pull -q --tls-verify=false "$REPO:register" >/dev/null
+P pull -q --tls-verify=false "$REPO:aarch64" >/dev/null
+P pull -q --tls-verify=false "$REPO:x86_64-aarch64" >/dev/null
+
+# --- the per-target images run their emulator -------------------------------------------
+for t in aarch64 x86_64-aarch64; do
+	run R --rm --entrypoint /usr/bin/qemu-aarch64-static "$REPO:$t" --version
+	like "$out" "qemu-aarch64 version" "qemu-aarch64-static --version runs in $t"
+done
+run R --rm "$REPO:register" --version
+is "$out" "$("$QUS_STATIC" --version)" "the register image's entrypoint is qus"
+
+# --- the seeds' story ----------------------------------------------------------------------
+# A foreign image: Debian's arm64 busybox-static as /bin, architecture arm64.
+mkdir -p "$W/foreign/bin"
+cp "$(busybox_path arm64)" "$W/foreign/bin/busybox"
+for a in sh uname; do ln -s busybox "$W/foreign/bin/$a"; done
+tar -C "$W/foreign" -cf "$W/foreign.tar" .
+P import -q --arch arm64 "$W/foreign.tar" localhost/foreign:arm64 >/dev/null
+[ -e $HG_DIR/register ] || mount -t binfmt_misc binfmt_misc $HG_DIR
+"$QUS_STATIC" unregister -q --all
+run R --rm localhost/foreign:arm64 /bin/uname -m
+like "$err" "exec format error" "nothing registered: the arm64 container fails with 'exec format error'"
+run R --rm --privileged "$REPO:latest" --reset -p yes
+rc_is 0 "podman run --rm --privileged latest --reset -p yes"
+is "$(sed -n 's/^flags: //p' $HG_DIR/qemu-aarch64 2>/dev/null)/$(sed -n 's/^interpreter //p' $HG_DIR/qemu-aarch64 2>/dev/null)" \
+	"F//usr/bin/qemu-aarch64-static" "the host now has qemu-aarch64: flags F, interpreter /usr/bin/qemu-aarch64-static"
+run R --rm localhost/foreign:arm64 /bin/uname -m
+is "$out" aarch64 "the arm64 container prints aarch64 (the emulator comes from the register container, held open by F)"
+run R --rm --privileged "$REPO:register" --reset
+rc_is 0 "podman run --rm --privileged register --reset"
+is "$(grep -l '^flags: .*F' $HG_DIR/qemu-* 2>/dev/null | wc -l)" 0 "... leaves no F entry"
+run R --rm localhost/foreign:arm64 /bin/uname -m
+check "... and without F the arm64 container has no emulator to run" [ "$rc" != 0 ]
+
+done_testing
