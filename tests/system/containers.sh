@@ -101,4 +101,21 @@ is "$(grep -l '^flags: .*F' $HG_DIR/qemu-* 2>/dev/null | wc -l)" 0 "... leaves n
 run R --rm localhost/foreign:arm64 /bin/uname -m
 check "... and without F the arm64 container has no emulator to run" [ "$rc" != 0 ]
 
+# --- a multi-stage build: the emulator copied from a per-target image -------------------
+# Registered without F at a path only the image has, so it can come from nowhere else.
+mkdir -p "$W/ctx"
+printf 'FROM %s AS emu\nFROM localhost/foreign:arm64\nCOPY --from=emu /usr/bin/qemu-aarch64-static /opt/qemu/qemu-aarch64-static\n' \
+	"$REPO:aarch64" >"$W/ctx/Containerfile"
+run P build -q --pull=never --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
+	-t localhost/foreign:arm64-with-qemu "$W/ctx"
+rc_is 0 "podman build: FROM the aarch64 image, COPY --from it into the arm64 image"
+"$QUS_STATIC" unregister -q --all
+"$QUS_STATIC" register -q --no-persistent --qemu-path /opt/qemu arm64 2>/dev/null
+is "$(sed -n 's/^flags: //p' $HG_DIR/qemu-aarch64)/$(sed -n 's/^interpreter //p' $HG_DIR/qemu-aarch64)" \
+	"PO//opt/qemu/qemu-aarch64-static" "registered without F, at /opt/qemu (absent on the host)"
+run R --rm localhost/foreign:arm64-with-qemu /bin/uname -m
+is "$out" aarch64 "the image with the copied emulator runs: aarch64"
+run R --rm localhost/foreign:arm64 /bin/uname -m
+check "... the image without it does not" [ "$rc" != 0 ]
+
 done_testing
