@@ -11,11 +11,29 @@
 
 QB=$QUS_ROOT/build-asan/qus-build
 DEB=$FIXTURES/pkg/qemu-user-static_amd64.deb
+DEB64=$FIXTURES/pkg/qemu-user-static_arm64.deb
+QA64=$QUS_ROOT/build-static-arm64/qus
 need=
 for c in podman runc skopeo docker-registry curl; do command -v $c >/dev/null || need+=" $c"; done
-if [ "$(id -u)" != 0 ] || [ -n "$need" ] || [ ! -x "$QB" ] || [ ! -s "$DEB" ] || ! have_fixtures; then
-	skip "containers" "needs root, podman, runc, skopeo, docker-registry, curl, qus-build and the fixtures (setup.sh)${need:+; missing:$need}"
-	done_testing
+if [ "$(id -u)" != 0 ] || [ -n "$need" ] || [ ! -x "$QB" ] || [ ! -s "$DEB" ] || [ ! -s "$DEB64" ] ||
+	[ ! -x "$QA64" ] || ! have_fixtures; then
+	skip "containers" "needs root, podman, runc, skopeo, docker-registry, curl, qus-build, the arm64 qus and the fixtures (setup.sh)${need:+; missing:$need}"
+	# --- the arm64 variant: pulled as arm64, its qus and emulators run under qus run ---------
+run P pull -q --tls-verify=false --arch arm64 "$REPO:latest"
+rc_is 0 "podman pull --arch arm64 latest"
+is "$(P image inspect --format '{{.Architecture}}' "$REPO:latest")" arm64 "... gives the arm64 image"
+ctr=$(P create -q --arch arm64 "$REPO:latest" 2>/dev/null | tail -1)
+mkdir -p "$W/arm64"
+P cp "$ctr:/usr/bin/qus" "$W/arm64/qus" && P cp "$ctr:/usr/bin/qemu-s390x-static" "$W/arm64/"
+P rm -f "$ctr" >/dev/null
+is "$("$QUS" detect "$W/arm64/qus" "$W/arm64/qemu-s390x-static" | sed 's,.*/,,')" "qus: aarch64
+qemu-s390x-static: aarch64" "its qus and emulators are arm64 programs"
+run "$QUS" run -q -- "$W/arm64/qus" --version
+is "$out" "$("$QUS_STATIC" --version)" "the arm64 image's qus runs (under qus run)"
+run "$QUS" run -q -- "$W/arm64/qemu-s390x-static" "$(busybox_path s390x)" uname -m
+is "$out" s390x "its arm64 qemu-s390x-static runs an s390x program (two emulators deep)"
+
+done_testing
 	exit 0
 fi
 
@@ -50,8 +68,8 @@ REPO=127.0.0.1:$port/qus/qemu-user-static
 
 # --- build, publish, pull back ------------------------------------------------------------
 export SOURCE_DATE_EPOCH=1700000000
-run "$QB" -q -o "$W/dist" --qus "$QUS_STATIC" "$DEB"
-rc_is 0 "qus-build: releases and images"
+run "$QB" -q -o "$W/dist" --qus "amd64=$QUS_STATIC" --qus "arm64=$QA64" "$DEB" "$DEB64"
+rc_is 0 "qus-build: releases and images for amd64 and arm64 hosts"
 run "$QUS_ROOT/tools/qus-publish" --insecure "$W/dist/oci" "$REPO"
 rc_is 0 "tools/qus-publish pushes every tag"
 ntags=$(jq '.manifests | length' "$W/dist/oci/index.json")
@@ -117,5 +135,20 @@ run R --rm localhost/foreign:arm64-with-qemu /bin/uname -m
 is "$out" aarch64 "the image with the copied emulator runs: aarch64"
 run R --rm localhost/foreign:arm64 /bin/uname -m
 check "... the image without it does not" [ "$rc" != 0 ]
+
+# --- the arm64 variant: pulled as arm64, its qus and emulators run under qus run ---------
+run P pull -q --tls-verify=false --arch arm64 "$REPO:latest"
+rc_is 0 "podman pull --arch arm64 latest"
+is "$(P image inspect --format '{{.Architecture}}' "$REPO:latest")" arm64 "... gives the arm64 image"
+ctr=$(P create -q --arch arm64 "$REPO:latest" 2>/dev/null | tail -1)
+mkdir -p "$W/arm64"
+P cp "$ctr:/usr/bin/qus" "$W/arm64/qus" && P cp "$ctr:/usr/bin/qemu-s390x-static" "$W/arm64/"
+P rm -f "$ctr" >/dev/null
+is "$("$QUS" detect "$W/arm64/qus" "$W/arm64/qemu-s390x-static" | sed 's,.*/,,')" "qus: aarch64
+qemu-s390x-static: aarch64" "its qus and emulators are arm64 programs"
+run "$QUS" run -q -- "$W/arm64/qus" --version
+is "$out" "$("$QUS_STATIC" --version)" "the arm64 image's qus runs (under qus run)"
+run "$QUS" run -q -- "$W/arm64/qemu-s390x-static" "$(busybox_path s390x)" uname -m
+is "$out" s390x "its arm64 qemu-s390x-static runs an s390x program (two emulators deep)"
 
 done_testing
