@@ -18,22 +18,7 @@ for c in podman runc skopeo docker-registry curl; do command -v $c >/dev/null ||
 if [ "$(id -u)" != 0 ] || [ -n "$need" ] || [ ! -x "$QB" ] || [ ! -s "$DEB" ] || [ ! -s "$DEB64" ] ||
 	[ ! -x "$QA64" ] || ! have_fixtures; then
 	skip "containers" "needs root, podman, runc, skopeo, docker-registry, curl, qus-build, the arm64 qus and the fixtures (setup.sh)${need:+; missing:$need}"
-	# --- the arm64 variant: pulled as arm64, its qus and emulators run under qus run ---------
-run P pull -q --tls-verify=false --arch arm64 "$REPO:latest"
-rc_is 0 "podman pull --arch arm64 latest"
-is "$(P image inspect --format '{{.Architecture}}' "$REPO:latest")" arm64 "... gives the arm64 image"
-ctr=$(P create -q --arch arm64 "$REPO:latest" 2>/dev/null | tail -1)
-mkdir -p "$W/arm64"
-P cp "$ctr:/usr/bin/qus" "$W/arm64/qus" && P cp "$ctr:/usr/bin/qemu-s390x-static" "$W/arm64/"
-P rm -f "$ctr" >/dev/null
-is "$("$QUS" detect "$W/arm64/qus" "$W/arm64/qemu-s390x-static" | sed 's,.*/,,')" "qus: aarch64
-qemu-s390x-static: aarch64" "its qus and emulators are arm64 programs"
-run "$QUS" run -q -- "$W/arm64/qus" --version
-is "$out" "$("$QUS_STATIC" --version)" "the arm64 image's qus runs (under qus run)"
-run "$QUS" run -q -- "$W/arm64/qemu-s390x-static" "$(busybox_path s390x)" uname -m
-is "$out" s390x "its arm64 qemu-s390x-static runs an s390x program (two emulators deep)"
-
-done_testing
+	done_testing
 	exit 0
 fi
 
