@@ -35,9 +35,10 @@ void progress(const struct build_opts *o, const char *stage, unsigned i, unsigne
 
 /* mkdir -p of the output directory the user named; an O_PATH fd or -errno. */
 int open_out_dir(const char *path);
-/* A directory qus-build owns below @at, created if missing, never through a link. */
-int open_subdir(int at, const char *name);
-/* A whole file below @dir into a new buffer.  0 or -errno. */
+/*
+ * A whole file below @dir into a new buffer (not through a link, unless
+ * @dir is AT_FDCWD: a path the user named).  0 or -errno.
+ */
 int read_whole(int dir, const char *name, uint8_t **data, size_t *size);
 
 /* SOURCE_DATE_EPOCH if set, else @fallback. */

@@ -98,35 +98,30 @@ static int take_emulator(const struct pkg_member *m, void *arg)
 
 static int file_sha256(const char *path, char out[SHA256_HEX_LEN + 1])
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	_cleanup_free_ uint8_t *data = NULL;
-	struct stat st;
-	long n;
+	size_t size = 0;
+	int r = read_whole(AT_FDCWD, path, &data, &size);
 
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return -errno;
-	data = malloc((size_t)st.st_size + 1);
-	if (!data)
-		return -ENOMEM;
-	n = read_full(fd, data, (size_t)st.st_size);
-	if (n != st.st_size)
-		return n < 0 ? (int)n : -EIO;
-	return sha256_hex(data, (size_t)n, out);
+	return r < 0 ? r : sha256_hex(data, size, out);
 }
 
 static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
 {
-	char tag[129], hex[SHA256_HEX_LEN + 1];
+	char tag[129];
 	const char *base = strrchr(paths[0], '/');
+	_cleanup_free_ char(*hex)[SHA256_HEX_LEN + 1] = calloc((size_t)n, sizeof(*hex));
 	_cleanup_free_ char *text = NULL;
 	struct json_writer w;
 	size_t len = 0;
 	FILE *mem;
-	int r;
+	int r = 0;
 
 	if (pkg_tag_version(x->info->version, tag, sizeof(tag)) < 0)
 		return refuse_member(x->err, "control", "a Version that makes no image tag");
-	r = file_sha256(paths[0], hex);
+	if (!hex)
+		return -ENOMEM;
+	for (int i = 0; i < n && r == 0; i++)
+		r = file_sha256(paths[i], hex[i]);
 	if (r < 0)
 		return r;
 	mem = open_memstream(&text, &len);
@@ -142,14 +137,13 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
 	jw_string(&w, "host", x->host->name);
 	jw_uint(&w, "date", (unsigned long long)source_date(x->info->date));
 	jw_string(&w, "source", base ? base + 1 : paths[0]);
-	jw_string(&w, "source_sha256", hex);
+	jw_string(&w, "source_sha256", hex[0]);
 	jw_begin_array(&w, "sources");
-	for (int i = 0; i < n && r == 0; i++) {
+	for (int i = 0; i < n; i++) {
 		base = strrchr(paths[i], '/');
-		r = file_sha256(paths[i], hex);
 		jw_begin_object(&w, NULL);
 		jw_string(&w, "file", base ? base + 1 : paths[i]);
-		jw_string(&w, "sha256", hex);
+		jw_string(&w, "sha256", hex[i]);
 		jw_end_object(&w);
 	}
 	jw_end_array(&w);
@@ -171,8 +165,6 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
 	jw_finish(&w);
 	if (fclose(mem) != 0)
 		return -ENOMEM;
-	if (r < 0)
-		return r;
 	return write_file_atomic(x->dir, "package.json", text, len, 0644);
 }
 

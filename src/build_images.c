@@ -126,12 +126,11 @@ static const char *qus_for(const struct build_opts *o, const struct host_dir *h)
 		if (!strncmp(o->qus[i], h->arch, alen) && o->qus[i][alen] == '=')
 			return o->qus[i] + alen + 1;
 	for (unsigned i = 0; i < o->nqus; i++) {
-		_cleanup_free_ uint8_t *data = NULL;
-		size_t size = 0;
+		uint8_t hdr[QUS_HEADER_SIZE];
 
-		if (strchr(o->qus[i], '=') || read_whole(AT_FDCWD, o->qus[i], &data, &size) < 0)
-			continue;
-		if (elf_check_static(data, size, arch_find(h->host)) != -ENOEXEC)
+		/* Which architecture a program is for is in its header (as for qus detect). */
+		if (!strchr(o->qus[i], '=') && elf_read_header(AT_FDCWD, o->qus[i], hdr) > 0 &&
+		    elf_identify(hdr) == arch_find(h->host))
 			return o->qus[i];
 	}
 	return NULL;

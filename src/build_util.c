@@ -75,15 +75,6 @@ int open_out_dir(const char *path)
 }
 
 /* A directory qus-build owns below @at: created if missing, never through a link. */
-int open_subdir(int at, const char *name)
-{
-	int fd;
-
-	if (mkdirat(at, name, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	fd = openat(at, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	return fd < 0 ? -errno : fd;
-}
 
 time_t source_date(time_t fallback)
 {
@@ -97,7 +88,10 @@ time_t source_date(time_t fallback)
 
 int read_whole(int dir, const char *name, uint8_t **data, size_t *size)
 {
-	_cleanup_close_ int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Below a directory qus-build owns, never through a link; a path the user gave may be one.
+	 */
+	_cleanup_close_ int fd =
+		openat(dir, name, O_RDONLY | O_CLOEXEC | (dir == AT_FDCWD ? 0 : O_NOFOLLOW));
 	struct stat st;
 	long n;
 

@@ -63,46 +63,51 @@ struct run_request {
 	char *const *command;
 };
 
-/* The id maps to ask for: identity for root, subordinate ranges, or one id. */
+/*
+ * One map (uid or gid): root keeps every id it has (so files keep their
+ * owners); an ordinary user gets its subordinate ranges if the helpers can
+ * write them, else just itself.
+ */
+static void plan_map(unsigned long self, bool root, const char *own_map, const char *subids,
+		     const char *user, bool helpers, struct idmap *m)
+{
+	char text[8192];
+
+	if (root) {
+		if (read_small_file_at(AT_FDCWD, own_map, text, sizeof(text)) < 0 ||
+		    idmap_identity(text, m) < 0)
+			idmap_single(self, SINGLE_HELPER_FAILED, m);
+	} else if (read_small_file_at(AT_FDCWD, subids, text, sizeof(text)) < 0 ||
+		   idmap_subids(text, user, self, m) == 0) {
+		idmap_single(self, SINGLE_NO_RANGES, m);
+	} else if (!helpers) {
+		idmap_single(self, SINGLE_NO_HELPER, m);
+	}
+}
+
 static void plan_ids(struct userns_request *req)
 {
 	/* Fixed places, not $PATH: the helpers are setuid root. */
 	static const char *const helper_dirs = "/usr/bin:/usr/sbin:/bin:/sbin";
 	static char uhelper[PATH_MAX], ghelper[PATH_MAX];
 	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	const struct passwd *pw;
-	char text[8192];
-	bool helpers;
+	bool root = uid == 0, helpers = false;
+	const struct passwd *pw = NULL;
 
 	memset(req, 0, sizeof(*req));
 	req->self_uid = uid;
-	req->self_gid = gid;
-	if (uid == 0) {
-		/* Root keeps every id it has, so files keep their owners. */
-		if (read_small_file_at(AT_FDCWD, "/proc/self/uid_map", text, sizeof(text)) < 0 ||
-		    idmap_identity(text, &req->uid) < 0)
-			idmap_single(uid, SINGLE_HELPER_FAILED, &req->uid);
-		if (read_small_file_at(AT_FDCWD, "/proc/self/gid_map", text, sizeof(text)) < 0 ||
-		    idmap_identity(text, &req->gid) < 0)
-			idmap_single(gid, SINGLE_HELPER_FAILED, &req->gid);
-		return;
+	req->self_gid = getegid();
+	if (!root) {
+		pw = getpwuid(uid);
+		helpers = find_program("newuidmap", helper_dirs, uhelper, sizeof(uhelper)) == 0 &&
+			  find_program("newgidmap", helper_dirs, ghelper, sizeof(ghelper)) == 0;
+		req->newuidmap = uhelper;
+		req->newgidmap = ghelper;
 	}
-	pw = getpwuid(uid);
-	helpers = find_program("newuidmap", helper_dirs, uhelper, sizeof(uhelper)) == 0 &&
-		  find_program("newgidmap", helper_dirs, ghelper, sizeof(ghelper)) == 0;
-	req->newuidmap = uhelper;
-	req->newgidmap = ghelper;
-	if (read_small_file_at(AT_FDCWD, "/etc/subuid", text, sizeof(text)) < 0 ||
-	    idmap_subids(text, pw ? pw->pw_name : NULL, uid, &req->uid) == 0)
-		idmap_single(uid, SINGLE_NO_RANGES, &req->uid);
-	else if (!helpers)
-		idmap_single(uid, SINGLE_NO_HELPER, &req->uid);
-	if (read_small_file_at(AT_FDCWD, "/etc/subgid", text, sizeof(text)) < 0 ||
-	    idmap_subids(text, pw ? pw->pw_name : NULL, gid, &req->gid) == 0)
-		idmap_single(gid, SINGLE_NO_RANGES, &req->gid);
-	else if (!helpers)
-		idmap_single(gid, SINGLE_NO_HELPER, &req->gid);
+	plan_map(req->self_uid, root, "/proc/self/uid_map", "/etc/subuid", pw ? pw->pw_name : NULL,
+		 helpers, &req->uid);
+	plan_map(req->self_gid, root, "/proc/self/gid_map", "/etc/subgid", pw ? pw->pw_name : NULL,
+		 helpers, &req->gid);
 }
 
 /* Say what a single-id mapping will not allow; root maps identically and needs no note. */
@@ -131,7 +136,8 @@ static void note_ids(const struct userns_request *req)
  */
 static noreturn void run_direct(struct qus_ctx *ctx, const struct run_request *rq, const char *why)
 {
-	char path[PATH_MAX], emulator[PATH_MAX], name[64];
+	char path[PATH_MAX], *emulator;
+	struct binfmt_entry e;
 	uint8_t hdr[QUS_HEADER_SIZE];
 	const struct qus_target *t = NULL;
 	const char *cmd = rq->command[0];
@@ -153,10 +159,10 @@ static noreturn void run_direct(struct qus_ctx *ctx, const struct run_request *r
 		    "run: %s; %s is not a foreign program, so nothing could emulate the "
 		    "programs it starts (as root, 'qus register' makes them run everywhere)",
 		    why, cmd);
-	if (plan_emulator_name(t, rq->what.qemu_suffix, name, sizeof(name)) < 0 ||
-	    (size_t)snprintf(emulator, sizeof(emulator), "%s/%s", rq->what.qemu_dir, name) >=
-		    sizeof(emulator))
+	/* The entry qus would register names the emulator: one place makes that path. */
+	if (plan_entry(t, rq->what.qemu_dir, rq->what.qemu_suffix, 0, &e) < 0)
 		die(EXIT_RUN_FAIL, "run: the emulator path in %s is too long", rq->what.qemu_dir);
+	emulator = e.interpreter;
 	if (access(emulator, X_OK) < 0)
 		die_errno(EXIT_RUN_FAIL,
 			  "run: %s; and %s, the emulator of %s, cannot be run (install "

@@ -12,16 +12,6 @@
 #include "json.h"
 #include "util.h"
 
-static int subdir(int at, const char *name)
-{
-	int fd;
-
-	if (mkdirat(at, name, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	fd = openat(at, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	return fd < 0 ? -errno : fd;
-}
-
 int oci_open(const char *dir, struct oci_layout *l)
 {
 	static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
@@ -33,10 +23,10 @@ int oci_open(const char *dir, struct oci_layout *l)
 	l->root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (l->root < 0)
 		return -errno;
-	blobs = subdir(l->root, "blobs");
+	blobs = open_subdir(l->root, "blobs");
 	if (blobs < 0)
 		return blobs;
-	l->blobs = subdir(blobs, "sha256");
+	l->blobs = open_subdir(blobs, "sha256");
 	close(blobs);
 	if (l->blobs < 0)
 		return l->blobs;

@@ -357,6 +357,9 @@ static const struct {
 	{ "riscv64", "riscv64" },
 };
 
+/* Every RPM file starts with this lead (rpm's lib/rpmlead.c). */
+static const uint8_t rpm_lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
+
 /* RPM header tags (rpmtag.h) and their types. */
 enum {
 	RPMTAG_NAME = 1000,
@@ -447,7 +450,6 @@ static int rpm_header(int fd, off_t off, bool want, struct pkg_info *info, off_t
 /* The lead, the signature header (padded to 8 bytes), then the main header. */
 static int rpm_metadata(const char *path, struct pkg_info *info, struct pkg_error *err)
 {
-	static const uint8_t lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	uint8_t lead[4];
 	off_t next;
@@ -455,7 +457,7 @@ static int rpm_metadata(const char *path, struct pkg_info *info, struct pkg_erro
 
 	if (fd < 0)
 		return -errno;
-	if (pread(fd, lead, 4, 0) != 4 || memcmp(lead, lead_magic, 4))
+	if (pread(fd, lead, 4, 0) != 4 || memcmp(lead, rpm_lead_magic, 4))
 		return refuse(err, NULL, "not an RPM package");
 	r = rpm_header(fd, RPM_LEAD_SIZE, false, info, &next, err);
 	if (r < 0)
@@ -492,14 +494,13 @@ int pkg_read_rpm(const char *path, const struct pkg_read_opts *ro, struct pkg_in
 int pkg_read(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 	     struct pkg_error *err)
 {
-	static const uint8_t lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	uint8_t head[4] = { 0 };
 
 	memset(err, 0, sizeof(*err));
 	if (fd < 0)
 		return -errno;
-	if (pread(fd, head, 4, 0) == 4 && !memcmp(head, lead_magic, 4))
+	if (pread(fd, head, 4, 0) == 4 && !memcmp(head, rpm_lead_magic, 4))
 		return pkg_read_rpm(path, ro, info, err);
 	return pkg_read_deb(path, ro, info, err);
 }

@@ -4,18 +4,18 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <poll.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "binfmt.h"
 #include "paths.h"
+#include "userns.h"
 #include "util.h"
 
 /*
@@ -101,40 +101,16 @@ long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
 	return (long)total;
 }
 
-static int write_all(const char *path, const char *text)
-{
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(text);
-
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
-		return -1;
-	return 0;
-}
-
 /*
- * The steps the kernel requires, in order: a user namespace (with this
- * process as its root, which needs setgroups denied before gid_map), a
- * mount namespace whose mounts do not propagate back, then a fresh
- * binfmt_misc, which in a new user namespace is a new, empty instance.
+ * Where no entry can take a program: a user namespace of our own (which
+ * gets its own binfmt_misc instance when it mounts one, Linux 6.7), with a
+ * fresh, empty binfmt_misc mounted.
  */
 static int enter_empty_binfmt(void)
 {
-	char map[64];
-	uid_t uid = getuid();
-	gid_t gid = getgid();
+	int r = userns_enter_single();
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
-		return -1;
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
-	if (write_all("/proc/self/setgroups", "deny") < 0 ||
-	    write_all("/proc/self/uid_map", map) < 0)
-		return -1;
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
-	if (write_all("/proc/self/gid_map", map) < 0)
-		return -1;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return -1;
-	return mount("binfmt_misc", BINFMT_DEFAULT_DIR, "binfmt_misc", MS_NOSUID | MS_NODEV, NULL);
+	return r < 0 ? r : binfmt_mount(BINFMT_DEFAULT_DIR);
 }
 
 /* Read what @fds[0] (stdout) and @fds[1] (stderr) carry until both close or @deadline. */

@@ -89,6 +89,16 @@ static int apply_map(struct idmap *m, pid_t pid, const char *file, const char *h
 	return write_proc(pid, file, text);
 }
 
+/*
+ * A new mount namespace starts as a copy whose mounts may still share
+ * propagation with the host's: make them private before mounting anything,
+ * or the mounts would appear on the host.
+ */
+static int make_private(void)
+{
+	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ? -errno : 0;
+}
+
 static noreturn void helper_main(int go, int report, pid_t parent, struct userns_request *req)
 {
 	struct helper_report rep;
@@ -161,13 +171,25 @@ int userns_enter(struct userns_request *req, enum userns_stage *stage)
 	if (rep.err)
 		return rep.err;
 
-	/*
-	 * A new mount namespace starts as a copy whose mounts may still
-	 * share propagation with the host's: make them private before
-	 * mounting anything, or the mounts would appear on the host.
-	 */
 	*stage = USERNS_PROPAGATION;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	return make_private();
+}
+
+int userns_enter_single(void)
+{
+	unsigned long uid = geteuid(), gid = getegid(); /* before unshare: after it, 65534 */
+	struct idmap m;
+	pid_t self = getpid();
+	int r;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		return -errno;
-	return 0;
+	/* Its own one id needs no helper: the kernel lets a process write that itself. */
+	idmap_single(uid, SINGLE_NOT_NEEDED, &m);
+	r = apply_map(&m, self, "uid_map", NULL, uid, false);
+	if (r == 0) {
+		idmap_single(gid, SINGLE_NOT_NEEDED, &m);
+		r = apply_map(&m, self, "gid_map", NULL, gid, true);
+	}
+	return r < 0 ? r : make_private();
 }

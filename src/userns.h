@@ -36,4 +36,12 @@ enum userns_stage {
  */
 int userns_enter(struct userns_request *req, enum userns_stage *stage);
 
+/*
+ * The simplest case, with no helper: new user and mount namespaces where
+ * this process is root, mapped to its own ids only (setgroups denied), and
+ * every mount private.  For short-lived children (the native probes).
+ * 0 or -errno.
+ */
+int userns_enter_single(void);
+
 #endif

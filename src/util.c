@@ -202,3 +202,13 @@ fail:
 	unlinkat(dirfd, tmp, 0);
 	return r;
 }
+
+int open_subdir(int at, const char *name)
+{
+	int fd;
+
+	if (mkdirat(at, name, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(at, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}

@@ -82,6 +82,12 @@ int find_program(const char *name, const char *path, char *out, size_t size);
  */
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
 
+/*
+ * The directory @name below @at, created (0755) if missing, opened O_PATH,
+ * never through a symbolic link.  The fd, or -errno.
+ */
+int open_subdir(int at, const char *name);
+
 /* strcasecmp that only folds ASCII, so results never depend on the locale. */
 int ascii_strcasecmp(const char *a, const char *b);
 
