@@ -137,6 +137,26 @@ const char *register_error_hint(int err, unsigned flags, const struct qus_host *
 	return "";
 }
 
+/*
+ * Whether this process runs in a container: it is the init of a PID
+ * namespace (podman and docker start the entrypoint as PID 1), or podman's
+ * marker file is there.  Not /.dockerenv: machine images built from docker
+ * images keep it.  A heuristic; it only decides a warning.
+ */
+static bool in_container(void)
+{
+	return getpid() == 1 || access("/run/.containerenv", F_OK) == 0;
+}
+
+static bool kernel_drops_entries_on_umount(struct qus_ctx *ctx)
+{
+	struct qus_host h = ctx->host;
+
+	if (!h.kernel_major && host_detect(&h) < 0)
+		return false;
+	return host_kernel_at_least(&h, 6, 7);
+}
+
 int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 {
 	const char *dir = ctx->binfmt_dir;
@@ -182,6 +202,16 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 		return -1;
 	}
 	warn("binfmt_misc was not mounted; mounted it on %s", dir);
+	/*
+	 * Since Linux 6.7 the entries live as long as a mount of binfmt_misc
+	 * does.  A container's mounts go when it exits: what the register image
+	 * registers on a host without binfmt_misc mounted is gone right after.
+	 */
+	if (in_container() && kernel_drops_entries_on_umount(ctx))
+		warn("warning: entries last only while binfmt_misc is mounted somewhere, and this "
+		     "mount ends with this container; mount binfmt_misc on the host first "
+		     "(mount -t binfmt_misc binfmt_misc %s)",
+		     BINFMT_DEFAULT_DIR);
 	fd = binfmt_open(dir);
 	if (fd < 0) {
 		warn_err(fd, NULL, "cannot open %s", dir);

@@ -49,14 +49,12 @@ static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet,
 int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, bool quiet)
 {
 	unsigned removed = 0, failed = 0;
-	int fd = cli_binfmt_open(ctx, BINFMT_READ);
+	/*
+	 * Mounted if need be, as for register: in a container the kernel's entries
+	 * are there even when this mount namespace has no binfmt_misc mount yet.
+	 */
+	int fd = cli_binfmt_open(ctx, BINFMT_WRITE);
 
-	if (fd == -ENODEV) {
-		if (!quiet)
-			printf("qus: binfmt_misc is not mounted on %s: nothing is registered\n",
-			       ctx->binfmt_dir);
-		return EXIT_OK;
-	}
 	if (fd < 0)
 		return -1; /* already reported: binfmt_misc cannot be opened at all */
 	if (all) {

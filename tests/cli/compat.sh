@@ -50,6 +50,15 @@ run "$QUS" --reset -p yes aarch64 riscv64
 rc_is 0 "targets after the options, as QEMU's newer script takes them"
 is "$(qemu_count)" 2 "--reset then only the named targets"
 
+# In a container binfmt_misc is not mounted yet, but the kernel's entries are
+# there: --reset mounts it before removing (it used to find "nothing").
+mnt=$(mktemp -d)
+run "$QUS" --binfmt-dir "$mnt" --reset -p yes s390x
+rc_is 0 "--reset on an unmounted directory: exit 0"
+like "$out" "qemu-aarch64: removed" "... mounts binfmt_misc first and removes the entries it finds"
+is "$(qemu_count)" 1 "... then registers only s390x"
+umount "$mnt" && rmdir "$mnt"
+
 run "$QUS" --reset -Q /usr/bin -F -static --persistent yes -c no -g no
 rc_is 0 "every short and long form of QEMU's options"
 is "$(qemu_flags)" F "... flags F"

@@ -157,12 +157,27 @@ like "$out" "binfmt_misc is not mounted on $tmp/empty2: nothing is registered" "
 run "$QUS" status --json --binfmt-dir "$tmp/empty2"
 is "$(jq -c '[.mounted, (.entries | length)]' <<<"$out")" "[false,0]" "status --json: mounted false"
 check "status did not mount anything" test ! -e "$tmp/empty2/register"
-run "$QUS" unregister --all --binfmt-dir "$tmp/empty2"
-rc_is 0 "unregister where nothing is mounted: exit 0"
 run "$QUS" register --binfmt-dir "$tmp/empty" riscv64
 rc_is 0 "register on an unmounted directory: exit 0"
 like "$err" "qus: binfmt_misc was not mounted; mounted it on $tmp/empty" "register says it mounted binfmt_misc"
+unlike "$err" "ends with this container" "... with no container warning outside a container"
 check "the new mount is this namespace's instance" test -e $BM/qemu-riscv64
+# Unregister mounts as well: in a container, the kernel's entries exist even
+# where this mount namespace has no binfmt_misc mounted yet (--reset there).
+run "$QUS" unregister --all --binfmt-dir "$tmp/empty2"
+rc_is 0 "unregister on an unmounted directory: exit 0"
+like "$err" "mounted it on $tmp/empty2" "... mounts binfmt_misc and says so"
+like "$out" "qemu-riscv64: removed" "... and removes the instance's entries through it"
+check "... gone from the instance" test ! -e $BM/qemu-riscv64
+umount "$tmp/empty2"
+# As the init of a PID namespace (a container's entrypoint), mounting it
+# comes with a warning: since Linux 6.7 the entries go with the last mount.
+mkdir "$tmp/empty3"
+run unshare --pid --fork -- "$QUS" register --binfmt-dir "$tmp/empty3" riscv64
+rc_is 0 "register as PID 1 on an unmounted directory: exit 0"
+like "$err" "mount ends with this container; mount binfmt_misc on the host first" "... warns that the entries end with the container"
+"$QUS" unregister -q --all
+umount "$tmp/empty3"
 run "$QUS" register --binfmt-dir "$tmp/full" riscv64
 rc_is 1 "a non-empty directory that is not binfmt_misc: exit 1"
 like "$err" "$tmp/full is not a binfmt_misc mount and is not empty; refusing to mount over it" "never mounts over files"
