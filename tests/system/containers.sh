@@ -8,13 +8,14 @@
 # host's binfmt_misc is restored byte for byte (tests/lib/hostguard.sh).
 . "$(dirname "$0")/../lib/env.sh"
 . "$QUS_ROOT/tests/lib/hostguard.sh"
+. "$QUS_ROOT/tests/lib/podman.sh"
 
 QB=$QUS_ROOT/build-asan/qus-build
 DEB=$FIXTURES/pkg/qemu-user-static_amd64.deb
 DEB64=$FIXTURES/pkg/qemu-user-static_arm64.deb
 QA64=$QUS_ROOT/build-static-arm64/qus
 need=
-for c in podman runc skopeo docker-registry curl; do command -v $c >/dev/null || need+=" $c"; done
+for c in $POD_TOOLS skopeo docker-registry curl; do command -v $c >/dev/null || need+=" $c"; done
 if [ "$(id -u)" != 0 ] || [ -n "$need" ] || [ ! -x "$QB" ] || [ ! -s "$DEB" ] || [ ! -s "$DEB64" ] ||
 	[ ! -x "$QA64" ] || ! have_fixtures; then
 	skip "containers" "needs root, podman, runc, skopeo, docker-registry, curl, qus-build, the arm64 qus and the fixtures (setup.sh)${need:+; missing:$need}"
@@ -26,19 +27,13 @@ W=$(mktemp -d)
 REG_PID=
 cleanup() {
 	[ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null && wait "$REG_PID" 2>/dev/null
-	[ -d "$W/storage" ] && podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs \
-		system reset -f >/dev/null 2>&1
+	pod_cleanup
 	hg_restore
 	rm -rf "$W"
 }
 hg_save
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
-
-# podman with its own store; this machine's hard limits are below podman's
-# default rlimits, which runc then fails to set, so containers get explicit ones.
-P() { podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs "$@"; }
-R() { P run --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --network none "$@"; }
 
 # --- a registry on 127.0.0.1, on a free port -------------------------------------------
 for port in $(seq 5055 5099); do ss -ltn | grep -q ":$port " || break; done
@@ -82,12 +77,7 @@ run R --rm "$REPO:register" --version
 is "$out" "$("$QUS_STATIC" --version)" "the register image's entrypoint is qus"
 
 # --- the seeds' story ----------------------------------------------------------------------
-# A foreign image: Debian's arm64 busybox-static as /bin, architecture arm64.
-mkdir -p "$W/foreign/bin"
-cp "$(busybox_path arm64)" "$W/foreign/bin/busybox"
-for a in sh uname; do ln -s busybox "$W/foreign/bin/$a"; done
-tar -C "$W/foreign" -cf "$W/foreign.tar" .
-P import -q --arch arm64 "$W/foreign.tar" localhost/foreign:arm64 >/dev/null
+pod_foreign_image localhost/foreign:arm64
 [ -e $HG_DIR/register ] || mount -t binfmt_misc binfmt_misc $HG_DIR
 "$QUS_STATIC" unregister -q --all
 run R --rm localhost/foreign:arm64 /bin/uname -m
@@ -109,8 +99,7 @@ check "... and without F the arm64 container has no emulator to run" [ "$rc" != 
 mkdir -p "$W/ctx"
 printf 'FROM %s AS emu\nFROM localhost/foreign:arm64\nCOPY --from=emu /usr/bin/qemu-aarch64-static /opt/qemu/qemu-aarch64-static\n' \
 	"$REPO:aarch64" >"$W/ctx/Containerfile"
-run P build -q --pull=never --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
-	-t localhost/foreign:arm64-with-qemu "$W/ctx"
+run B -t localhost/foreign:arm64-with-qemu "$W/ctx"
 rc_is 0 "podman build: FROM the aarch64 image, COPY --from it into the arm64 image"
 "$QUS_STATIC" unregister -q --all
 "$QUS_STATIC" register -q --no-persistent --qemu-path /opt/qemu arm64 2>/dev/null

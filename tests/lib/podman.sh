@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# Podman for the container suites, in a store of its own under $W (the suite's
+# temporary directory), so the host's images and containers are never seen
+# nor touched; pod_cleanup removes everything podman made there.
+
+POD_TOOLS="podman runc"
+
+# runc: crun rejects this machine's cgroup layout.  Explicit rlimits: the
+# machine's hard limits are below podman's defaults, which runc then fails
+# to set.  No network: nothing in the suites needs one.
+P() { podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs "$@"; }
+R() { P run --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --network none "$@"; }
+B() { P build -q --pull=never --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 "$@"; }
+
+pod_cleanup() {
+	[ -d "$W/storage" ] && P system reset -f >/dev/null 2>&1
+	return 0
+}
+
+# A foreign image NAME: Debian's arm64 busybox-static as /bin (sh, uname,
+# sleep), architecture arm64.  Nothing in it can run on an x86_64 host
+# without an emulator registered.
+pod_foreign_image() {
+	local d=$W/foreign
+	mkdir -p "$d/bin"
+	cp "$(busybox_path arm64)" "$d/bin/busybox"
+	for a in sh uname sleep; do ln -sf busybox "$d/bin/$a"; done
+	tar -C "$d" -cf "$d.tar" .
+	P import -q --arch arm64 "$d.tar" "$1" >/dev/null
+}
+
+# Copy TAG of the OCI layout DIR into the store as NAME:TAG (no registry;
+# skopeo, since podman names what it pulls from a layout after its path).
+pod_load_oci() {
+	skopeo copy -q "oci:$1:$2" "containers-storage:[vfs@$W/storage+$W/run]$3:$2"
+}
