@@ -148,6 +148,16 @@ like "$out" "1 registered (1 added" "the summary counts both"
 like "$out" "1 failed" "... and the failure"
 "$QUS" unregister -q --all
 
+# Which 32-bit modes run natively is the kernel's answer however the probe
+# runs: directly when no entry could take it, else in an empty instance of
+# its own.  An entry that takes the probes must not make them look native.
+"$QUS" unregister -q --all
+natives() { "$QUS" targets --json | jq -c '[.targets[] | select(.native != "no") | .name]'; }
+before=$(natives)
+"$QUS" register -q --include-native i386 i486 aarch64
+is "$(natives)" "$before" "native targets are the same with entries that would take the 32-bit probes"
+"$QUS" unregister -q --all
+
 # binfmt_misc not mounted: register mounts it and says so (status never does).
 mkdir "$tmp/empty" "$tmp/empty2" "$tmp/full"
 touch "$tmp/full/file"
