@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "xz_read.h"
 
 #define EMU_PREFIX  "qemu-"
 #define EMU_SUFFIX  "-static"
@@ -136,24 +137,36 @@ static la_ssize_t read_outer(struct archive *a, void *outer, const void **buf)
 	return n;
 }
 
-static struct archive *open_inner(struct archive *outer)
+/* A tar reader over the outer archive's current member named @member. */
+static struct archive *open_inner(struct archive *outer, const char *member)
 {
 	struct archive *a = archive_read_new();
+	size_t n = strlen(member);
+	int r;
 
 	if (!a)
 		return NULL;
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
-	if (archive_read_open(a, outer, NULL, read_outer, NULL) != ARCHIVE_OK) {
+	if (n > 3 && !strcmp(member + n - 3, ".xz")) {
+		/* On every core: most of extracting a .deb is decoding its data.tar.xz. */
+		struct xz_read *x = xz_read_new(outer);
+
+		r = x ? archive_read_open(a, x, NULL, xz_read_cb, xz_close_cb) : ARCHIVE_FATAL;
+	} else {
+		r = archive_read_open(a, outer, NULL, read_outer, NULL);
+	}
+	if (r != ARCHIVE_OK) {
 		archive_read_free(a);
 		return NULL;
 	}
 	return a;
 }
 
-static int read_control(struct archive *outer, struct pkg_info *info, struct pkg_error *err)
+static int read_control(struct archive *outer, const char *member, struct pkg_info *info,
+			struct pkg_error *err)
 {
-	struct archive *a = open_inner(outer);
+	struct archive *a = open_inner(outer, member);
 	struct archive_entry *e;
 	int r = 0;
 
@@ -289,10 +302,10 @@ static int walk_members(struct archive *a, const char *what, struct pkg_info *in
 	return r;
 }
 
-static int read_data(struct archive *outer, struct pkg_info *info, const struct pkg_read_opts *ro,
-		     struct pkg_error *err)
+static int read_data(struct archive *outer, const char *member, struct pkg_info *info,
+		     const struct pkg_read_opts *ro, struct pkg_error *err)
 {
-	struct archive *a = open_inner(outer);
+	struct archive *a = open_inner(outer, member);
 	int r;
 
 	if (!a)
@@ -325,12 +338,12 @@ int pkg_read_deb(const char *path, const struct pkg_read_opts *ro, struct pkg_in
 		const char *p = archive_entry_pathname(e);
 
 		if (!strncmp(p, "control.tar", 11)) {
-			r = read_control(a, info, err);
+			r = read_control(a, p, info, err);
 			control = true;
 		} else if (!strncmp(p, "data.tar", 8)) {
 			info->date = archive_entry_mtime(e);
 			if (ro)
-				r = read_data(a, info, ro, err);
+				r = read_data(a, p, info, ro, err);
 			data = true;
 		}
 	}

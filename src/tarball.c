@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 void buffer_free(struct buffer *b)
 {
@@ -91,30 +91,28 @@ done:
 
 int gzip_buffer(const uint8_t *in, size_t len, struct buffer *out)
 {
-	z_stream z;
-	int r;
+	/*
+	 * libdeflate at gzip's default level 6: one call over the whole buffer,
+	 * 2-3 times zlib's speed at the same ratio; the header has time 0, no
+	 * name, OS "unknown".
+	 */
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(6);
+	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	memset(&z, 0, sizeof(z));
-	/* windowBits 15 + 16: a gzip wrapper; zlib writes time 0 and no name unless told. */
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-	    Z_OK)
+	if (!c)
 		return -ENOMEM;
-	if (buffer_reserve(out, deflateBound(&z, len)) < 0) {
-		deflateEnd(&z);
+	if (buffer_reserve(out, libdeflate_gzip_compress_bound(c, len)) < 0) {
+		libdeflate_free_compressor(c);
 		return -ENOMEM;
 	}
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)len;
-	z.next_out = out->data;
-	z.avail_out = (uInt)out->cap;
-	r = deflate(&z, Z_FINISH);
-	out->len = z.total_out;
-	deflateEnd(&z);
-	if (r != Z_STREAM_END) {
+	n = libdeflate_gzip_compress(c, in, len, out->data, out->cap);
+	libdeflate_free_compressor(c);
+	if (n == 0) {
 		buffer_free(out);
 		return -EIO;
 	}
+	out->len = n;
 	return 0;
 }
 

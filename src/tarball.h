@@ -4,8 +4,8 @@
  * layers (a few files under usr/bin, gzip, with the digest of the
  * uncompressed tar that OCI calls the diff_id).  The same bytes for the
  * same input on every run and machine: ustar, owner 0:0, fixed modes and
- * time, and a gzip stream from zlib with no time or name in its header, at
- * zlib's default level (as tar -czf in the seeds).
+ * time, and a gzip stream from libdeflate with no time or name in its
+ * header, at gzip's default level 6 (as tar -czf in the seeds).
  */
 #ifndef QUS_TARBALL_H
 #define QUS_TARBALL_H
