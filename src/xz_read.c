@@ -29,7 +29,9 @@ struct xz_read *xz_read_new(struct archive *outer)
 	struct xz_read *x = calloc(1, sizeof(*x));
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	lzma_mt mt = {
-		.threads = cpus < 1 ? 1 : cpus > XZ_MAX_THREADS ? XZ_MAX_THREADS : (uint32_t)cpus,
+		.threads = cpus < 1		   ? 1
+			   : cpus > XZ_MAX_THREADS ? XZ_MAX_THREADS
+						   : (uint32_t)cpus,
 		.memlimit_threading = XZ_THREAD_MEMORY,
 		.memlimit_stop = UINT64_MAX,
 	};
