@@ -14,7 +14,7 @@ else
 fi
 
 for f in "$QUS_ROOT"/setup.sh "$QUS_ROOT"/.ci/run "$QUS_ROOT"/tests/run "$QUS_ROOT"/tests/*.sh \
-	"$QUS_ROOT"/tests/lib/*.sh "$QUS_ROOT"/tests/*/*.sh "$QUS_ROOT"/bench/*.sh; do
+	"$QUS_ROOT"/tests/lib/*.sh "$QUS_ROOT"/tests/*/*.sh "$QUS_ROOT"/bench/*.sh "$QUS_ROOT"/bench/run; do
 	check "${f#"$QUS_ROOT"/} parses" bash -n "$f"
 done
 
