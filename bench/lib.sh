@@ -60,16 +60,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 # row TITLE OURS ANCHOR_TITLE ANCHOR TARGET: a table row comparing two
 # cases' medians; TARGET is the largest ratio that meets the goal ("" none).
-# A ratio above TARGET by less than the anchor's own spread (half its
-# p10-p90 range, relative to its median) is "within noise".
+# A ratio above TARGET by less than the anchor's own relative spread (half
+# its p10-p90 range over its median, as a fraction of TARGET) is "within
+# noise".
 row() {
 	local title=$1 ours=$2 atitle=$3 anchor=$4 target=$5 r met= m lo hi
 	r=$(ratio "$(median "$ours")" "$(median "$anchor")")
 	if [ -n "$target" ]; then
 		read -r m lo hi < <(stats "$anchor")
-		met=$(awk -v r="$r" -v t="$target" -v m="$m" -v lo="$lo" -v hi="$hi" 'BEGIN {
+		# The unrounded ratio decides: 0.104 does not meet 0.10.
+		met=$(awk -v r="$(median "$ours")" -v t="$target" -v m="$m" -v lo="$lo" -v hi="$hi" 'BEGIN {
+			r /= m
 			if (r <= t) print "yes"
-			else if (r <= t + (hi - lo) / 2 / m) print "within noise"
+			else if (r <= t * (1 + (hi - lo) / 2 / m)) print "within noise"
 			else print "**no**" }')
 	fi
 	printf '| %s | %s | %s: %s | %s | %s | %s |\n' "$title" "$(spread "$ours")" \

@@ -186,12 +186,22 @@ int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *r
 		close(out[1]);
 		return -errno;
 	}
-	pid = fork();
+	/*
+	 * vfork: the child only moves descriptors and executes, so it needs no
+	 * copy of qus's memory; on a virtual machine copying the page tables
+	 * is most of what a fork costs (0.6-1 ms measured here).
+	 */
+	pid = vfork();
 	if (pid == 0) {
+		const char *why;
+
 		dup2(out[1], STDOUT_FILENO);
 		dup2(err[1], STDERR_FILENO);
 		fexecve(fd, argv, envp);
-		dprintf(STDERR_FILENO, "exec: %s", strerror(errno));
+		why = strerror(errno);
+		if (write(STDERR_FILENO, "exec: ", 6) == 6 &&
+		    write(STDERR_FILENO, why, strlen(why)))
+			_exit(127);
 		_exit(127);
 	}
 	close(out[1]);
