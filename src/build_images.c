@@ -57,6 +57,8 @@ struct layer_job {
 	int dir;	    /* where the file is */
 	const char *file;   /* its name there */
 	const char *in_img; /* its name in the image, below usr/bin/ */
+	int rel_dir;	    /* OUT/releases, or -1 */
+	char rel[160];	    /* the release tarball of the same file there, or "" */
 	time_t mtime;
 	struct oci_layer layer;
 	int err;
@@ -70,12 +72,31 @@ struct layer_queue {
 	const struct build_opts *o;
 };
 
+/*
+ * The compressed data member of the release tarball of the same file (made
+ * by the tarballs stage: tarball_gz), checked against @tar; NULL if there is
+ * none or it differs.  Compressing is most of an image layer's cost.
+ */
+static uint8_t *release_tail(const struct layer_job *j, const struct buffer *tar, size_t size,
+			     size_t *off, size_t *len)
+{
+	uint8_t *gz = NULL;
+
+	if (j->rel_dir < 0 || !j->rel[0] || read_whole(j->rel_dir, j->rel, &gz, len) < 0)
+		return NULL;
+	if (tar_gz_find_tail(gz, *len, tar, size, off) < 0) {
+		free(gz);
+		return NULL;
+	}
+	return gz;
+}
+
 static int make_layer(struct oci_layout *l, struct layer_job *j)
 {
-	_cleanup_free_ uint8_t *data = NULL;
+	_cleanup_free_ uint8_t *data = NULL, *rel = NULL;
 	char path[128], hex[SHA256_HEX_LEN + 1];
 	struct buffer tar, gz;
-	size_t size = 0;
+	size_t size = 0, off = 0, rel_len = 0;
 	int r = read_whole(j->dir, j->file, &data, &size);
 
 	if (r < 0)
@@ -94,8 +115,9 @@ static int make_layer(struct oci_layout *l, struct layer_job *j)
 		return r;
 	/* The diff_id is the digest of the uncompressed tar (config.md, layer DiffID). */
 	r = sha256_hex(tar.data, tar.len, hex);
+	rel = r == 0 ? release_tail(j, &tar, size, &off, &rel_len) : NULL;
 	if (r == 0)
-		r = gzip_buffer(tar.data, tar.len, &gz);
+		r = tar_gz_split(&tar, size, rel ? rel + off : NULL, rel ? rel_len - off : 0, &gz);
 	buffer_free(&tar);
 	if (r < 0)
 		return r;
@@ -318,10 +340,14 @@ int stage_images(const struct build_opts *o)
 	char path[4096];
 	struct oci_layout l;
 	int nhosts = build_hosts_load(o, hosts), status = EXIT_FAIL, r;
+	_cleanup_close_ int releases = -1;
 	size_t n = 0;
 
 	if (nhosts < 0)
 		return EXIT_FAIL;
+	/* The tarballs stage's output, if there: layers reuse its compressed data. */
+	snprintf(path, sizeof(path), "%s/releases", o->out);
+	releases = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	memset(hi, 0, sizeof(hi));
 	q.jobs = calloc((size_t)nhosts * (QUS_NTARGETS + 1), sizeof(*q.jobs));
 	if (!q.jobs)
@@ -348,15 +374,22 @@ int stage_images(const struct build_opts *o)
 			goto out;
 		}
 		hi[h].first_job = n;
-		q.jobs[n++] = (struct layer_job){
-			.dir = AT_FDCWD, .file = qus, .in_img = "qus", .mtime = hosts[h].date
-		};
+		q.jobs[n++] = (struct layer_job){ .dir = AT_FDCWD,
+						  .file = qus,
+						  .in_img = "qus",
+						  .rel_dir = -1,
+						  .mtime = hosts[h].date };
 		for (size_t e = 0; e < hosts[h].nemu; e++) {
+			struct layer_job *j = &q.jobs[n++];
+
 			hi[h].emu_target[hi[h].nemu++] = hosts[h].emu_target[e];
-			q.jobs[n++] = (struct layer_job){ .dir = hosts[h].fd,
-							  .file = hosts[h].emu_file[e],
-							  .in_img = hosts[h].emu_file[e],
-							  .mtime = hosts[h].date };
+			*j = (struct layer_job){ .dir = hosts[h].fd,
+						 .file = hosts[h].emu_file[e],
+						 .in_img = hosts[h].emu_file[e],
+						 .rel_dir = releases,
+						 .mtime = hosts[h].date };
+			snprintf(j->rel, sizeof(j->rel), "%s_%s.tar.gz", hosts[h].host,
+				 hosts[h].emu_file[e]);
 		}
 	}
 	/* The qus given must be what the image's platform runs, and need nothing. */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <libdeflate.h>
 
+#include "util.h"
+
 void buffer_free(struct buffer *b)
 {
 	free(b->data);
@@ -116,6 +118,74 @@ int gzip_buffer(const uint8_t *in, size_t len, struct buffer *out)
 	return 0;
 }
 
+/* What follows a tar's last header: the file's data padded to a block, then two zero blocks. */
+static size_t tail_len(size_t size)
+{
+	return (size + 511) / 512 * 512 + 1024;
+}
+
+int tar_gz_split(const struct buffer *tar, size_t size, const uint8_t *tail_gz, size_t tail_gz_len,
+		 struct buffer *out)
+{
+	size_t tl = tail_len(size), head;
+	struct buffer h, t = { 0 };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (tar->len < tl + 512)
+		return -EINVAL;
+	head = tar->len - tl;
+	r = gzip_buffer(tar->data, head, &h);
+	if (r == 0 && !tail_gz) {
+		r = gzip_buffer(tar->data + head, tl, &t);
+		tail_gz = t.data;
+		tail_gz_len = t.len;
+	}
+	if (r == 0)
+		r = buffer_reserve(out, h.len + tail_gz_len);
+	if (r == 0) {
+		memcpy(out->data, h.data, h.len);
+		memcpy(out->data + h.len, tail_gz, tail_gz_len);
+		out->len = h.len + tail_gz_len;
+	}
+	buffer_free(&h);
+	buffer_free(&t);
+	return r;
+}
+
+int tar_gz_find_tail(const uint8_t *gz, size_t len, const struct buffer *tar, size_t size,
+		     size_t *off)
+{
+	size_t tl = tail_len(size), in_used = 0, out_len = 0;
+	struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+	uint8_t head[512];
+	_cleanup_free_ uint8_t *tail = malloc(tl);
+	int r = -ENOENT;
+
+	if (!d || !tail) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (tar->len < tl)
+		goto out;
+	/* The first member: one tar header, of whatever name; the second: the same tail. */
+	if (libdeflate_gzip_decompress_ex(d, gz, len, head, sizeof(head), &in_used, &out_len) !=
+		    LIBDEFLATE_SUCCESS ||
+	    out_len != sizeof(head))
+		goto out;
+	*off = in_used;
+	if (libdeflate_gzip_decompress_ex(d, gz + in_used, len - in_used, tail, tl, &in_used,
+					  &out_len) != LIBDEFLATE_SUCCESS ||
+	    *off + in_used != len || out_len != tl ||
+	    memcmp(tail, tar->data + tar->len - tl, tl) != 0)
+		goto out;
+	r = 0;
+out:
+	if (d)
+		libdeflate_free_decompressor(d);
+	return r;
+}
+
 int tarball_gz(const char *name, mode_t mode, time_t mtime, const uint8_t *data, size_t size,
 	       struct buffer *out)
 {
@@ -125,7 +195,7 @@ int tarball_gz(const char *name, mode_t mode, time_t mtime, const uint8_t *data,
 
 	if (r < 0)
 		return r;
-	r = gzip_buffer(tar.data, tar.len, out);
+	r = tar_gz_split(&tar, size, NULL, 0, out);
 	buffer_free(&tar);
 	return r;
 }

@@ -36,7 +36,30 @@ int tar_build(const struct tar_member *members, size_t n, time_t mtime, struct b
 /* @in as a gzip stream (RFC 1952) with a zero time and no name.  0 or -errno. */
 int gzip_buffer(const uint8_t *in, size_t len, struct buffer *out);
 
-/* One file @name (@mode, time @mtime) holding @data, as tar.gz into @out.  0 or -errno. */
+/*
+ * @tar, whose last member is a regular file of @size bytes, as gzip in two
+ * members (RFC 1952 allows several; gzip, tar and container engines read
+ * them as one stream): the headers, then the file's data with the tar's
+ * end.  The second is @tail_gz if given (another tar of the same file,
+ * found by tar_gz_find_tail), else compressed here.  0 or -errno.
+ */
+int tar_gz_split(const struct buffer *tar, size_t size, const uint8_t *tail_gz, size_t tail_gz_len,
+		 struct buffer *out);
+
+/*
+ * Where, in @gz (@len bytes, made by tarball_gz), the member holding the
+ * data of @tar's last file (@size bytes) starts: 0 and *@off after checking
+ * that it decompresses to exactly that data and end; -ENOENT if @gz is not
+ * of that shape or holds other data.
+ */
+int tar_gz_find_tail(const uint8_t *gz, size_t len, const struct buffer *tar, size_t size,
+		     size_t *off);
+
+/*
+ * One file @name (@mode, time @mtime) holding @data, as tar.gz into @out, in
+ * the two members of tar_gz_split, so that image layers of the same file
+ * reuse the compressed data.  0 or -errno.
+ */
 int tarball_gz(const char *name, mode_t mode, time_t mtime, const uint8_t *data, size_t size,
 	       struct buffer *out);
 

@@ -79,6 +79,10 @@ is "$reg_layers" "$(head -1 <<<"$latest_layers")" "register's layer is latest's 
 a64=$(skopeo inspect "oci:$O:aarch64" | jq -r '.Layers[]')
 like "$latest_layers" "$a64" "aarch64's layer is one of latest's (shared)"
 is "$(skopeo inspect "oci:$O:x86_64-aarch64-$ver" | jq -r '.Layers[]')" "$a64" "x86_64-aarch64-$ver: the same image"
+# The layer's compressed data is the release tarball's second gzip member,
+# reused rather than compressed again: the two files end with the same bytes.
+check "aarch64's layer reuses the release tarball's compressed data" \
+	cmp <(tail -c 65536 "$O/blobs/sha256/${a64#sha256:}") <(tail -c 65536 "$R/x86_64_qemu-aarch64-static.tar.gz")
 is "$(jq -r '.annotations["org.opencontainers.image.version"]' "$O/blobs/sha256/$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "latest") | .digest | ltrimstr("sha256:")' "$O/index.json")")" \
 	"$pkgver" "latest's manifest carries the package version as an annotation"
 rm -rf "$tmp/bundle"
@@ -138,6 +142,13 @@ check "... writes extract/, not releases/" sh -c "[ -d '$tmp/s/extract/amd64' ] 
 run "$QB" tarballs -q -o "$tmp/s"
 rc_is 0 "qus-build tarballs: exit 0"
 check "... the same release files as the whole pipeline" cmp "$tmp/a/releases/SHA256SUMS" "$tmp/s/releases/SHA256SUMS"
+# Images without release files compress the layers themselves: other bytes,
+# the same content (the configs' diff_ids).
+"$QB" extract -q -o "$tmp/s2" "$DEB"
+run "$QB" images -q -o "$tmp/s2" --qus "$QUS_STATIC"
+rc_is 0 "qus-build images with no releases/: exit 0"
+is "$(skopeo inspect --config "oci:$tmp/s2/oci:aarch64" | jq -c .rootfs.diff_ids)" \
+	"$(skopeo inspect --config "oci:$O:aarch64" | jq -c .rootfs.diff_ids)" "... the same layer content as with them"
 run "$QB" tarballs -o "$tmp/empty"
 rc_is 1 "tarballs with nothing extracted: exit 1"
 like "$err" "run qus-build extract first" "... says what to do"
