@@ -94,6 +94,20 @@ enter_private_binfmt() {
 	exit
 }
 
+# rounds=DEFAULT, or -n ROUNDS from the command line "$@" (the only option).
+bench_rounds() {
+	local o
+	rounds=$1
+	shift
+	OPTIND=1
+	while getopts n: o; do
+		case $o in
+		n) rounds=$OPTARG ;;
+		*) exit 2 ;;
+		esac
+	done
+}
+
 # The release qus, built by ./setup.sh; benches never measure the sanitizer build.
 QUS_REL=$BENCH_ROOT/build-static/qus
 need_release_qus() { [ -x "$QUS_REL" ] || die "$QUS_REL is missing (run ./setup.sh build)"; }

@@ -19,13 +19,7 @@
 #
 # Usage: bench/pipeline.sh [-n ROUNDS]     prints markdown table rows
 . "$(dirname "$0")/lib.sh"
-rounds=3
-while getopts n: o; do
-	case $o in
-	n) rounds=$OPTARG ;;
-	*) exit 2 ;;
-	esac
-done
+bench_rounds 3 "$@"
 need_release_qus
 DEB=$BENCH_ROOT/build/fixtures/pkg/qemu-user-static_amd64.deb
 [ -s "$DEB" ] || die "$DEB is missing (run ./setup.sh fixtures)"

@@ -16,13 +16,7 @@
 #
 # Usage: bench/register.sh [-n ROUNDS]     prints markdown table rows
 . "$(dirname "$0")/lib.sh"
-rounds=100
-while getopts n: o; do
-	case $o in
-	n) rounds=$OPTARG ;;
-	*) exit 2 ;;
-	esac
-done
+bench_rounds 100 "$@"
 need_release_qus
 for c in systemd-binfmt update-binfmts; do
 	command -v $c >/dev/null || [ -x /lib/systemd/$c ] || die "$c is missing (apt-get install systemd binfmt-support)"

@@ -17,6 +17,23 @@ pod_cleanup() {
 	return 0
 }
 
+# A container suite's set-up: $W, the host's binfmt_misc saved, and one
+# clean-up on any exit: the suite's pod_extra_cleanup if it defines one,
+# podman's store, the host's binfmt_misc restored, $W removed.
+# (tests/lib/hostguard.sh must be sourced.)
+pod_suite_begin() {
+	W=$(mktemp -d)
+	hg_save
+	trap _pod_suite_end EXIT
+	trap '_pod_suite_end; exit 130' INT TERM
+}
+_pod_suite_end() {
+	if declare -F pod_extra_cleanup >/dev/null; then pod_extra_cleanup; fi
+	pod_cleanup
+	hg_restore
+	rm -rf "$W"
+}
+
 # A foreign image NAME: Debian's arm64 busybox-static as /bin (sh, uname,
 # sleep), architecture arm64.  Nothing in it can run on an x86_64 host
 # without an emulator registered.

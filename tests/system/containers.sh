@@ -23,17 +23,9 @@ if [ "$(id -u)" != 0 ] || [ -n "$need" ] || [ ! -x "$QB" ] || [ ! -s "$DEB" ] ||
 	exit 0
 fi
 
-W=$(mktemp -d)
 REG_PID=
-cleanup() {
-	[ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null && wait "$REG_PID" 2>/dev/null
-	pod_cleanup
-	hg_restore
-	rm -rf "$W"
-}
-hg_save
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
+pod_extra_cleanup() { [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null && wait "$REG_PID" 2>/dev/null; }
+pod_suite_begin
 
 # --- a registry on 127.0.0.1, on a free port -------------------------------------------
 for port in $(seq 5055 5099); do ss -ltn | grep -q ":$port " || break; done

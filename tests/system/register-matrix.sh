@@ -26,15 +26,7 @@ if [ "$(id -u)" != 0 ] || [ -n "$need" ] || [ ! -x "$QB" ] || [ ! -s "$DEB" ] ||
 	exit 0
 fi
 
-W=$(mktemp -d)
-cleanup() {
-	pod_cleanup
-	hg_restore
-	rm -rf "$W"
-}
-hg_save
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
+pod_suite_begin
 [ -e $HG_DIR/register ] || mount -t binfmt_misc binfmt_misc $HG_DIR
 
 # --- the images and the emulator files ------------------------------------------------
