@@ -8,7 +8,13 @@
 
 export LC_ALL=C
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BW=${BW:-$(mktemp -d)}
+# The working directory: made by the first script, shared with the
+# re-executions below it, removed by the one that made it.
+if [ -z "${BW:-}" ]; then
+	BW=$(mktemp -d)
+	trap 'rm -rf "$BW"' EXIT
+	trap 'rm -rf "$BW"; exit 130' INT TERM
+fi
 
 die() {
 	echo "bench: $*" >&2
