@@ -20,8 +20,11 @@ struct xz_read {
 /*
  * Memory the threads may use before liblzma falls back to one thread:
  * a Debian block is 24 MiB decoded, plus an 8 MiB dictionary, per thread.
+ * Beyond XZ_MEMORY_MAX (a hostile header can ask for 1.5 GiB of
+ * dictionary) decoding stops, as libarchive's own xz reader does at 1 GiB.
  */
 #define XZ_THREAD_MEMORY (1024ull << 20)
+#define XZ_MEMORY_MAX	 (1024ull << 20)
 #define XZ_MAX_THREADS	 16
 
 struct xz_read *xz_read_new(struct archive *outer)
@@ -32,8 +35,9 @@ struct xz_read *xz_read_new(struct archive *outer)
 		.threads = cpus < 1		   ? 1
 			   : cpus > XZ_MAX_THREADS ? XZ_MAX_THREADS
 						   : (uint32_t)cpus,
+		.flags = LZMA_CONCATENATED,
 		.memlimit_threading = XZ_THREAD_MEMORY,
-		.memlimit_stop = UINT64_MAX,
+		.memlimit_stop = XZ_MEMORY_MAX,
 	};
 
 	if (!x)
@@ -80,7 +84,10 @@ la_ssize_t xz_read_cb(struct archive *a, void *p, const void **buf)
 		if (ret != LZMA_OK) {
 			/* BUF_ERROR: no progress possible, i.e. the input ended early. */
 			archive_set_error(a, EILSEQ, "xz data is %s",
-					  ret == LZMA_BUF_ERROR ? "truncated" : "corrupt");
+					  ret == LZMA_BUF_ERROR ? "truncated"
+					  : ret == LZMA_MEMLIMIT_ERROR
+						  ? "too demanding (over 1 GiB to decode)"
+						  : "corrupt");
 			return -1;
 		}
 	}

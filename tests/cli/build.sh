@@ -273,6 +273,25 @@ mkdir -p "$tmp/mk-trunc" && cp "$w/debian-binary" "$w/control.tar.gz" "$tmp/mk-t
 cp "$tmp/cut.tar.gz" "$tmp/mk-trunc/data.tar.gz"
 (cd "$tmp/mk-trunc" && ar rc "$tmp/truncated.deb" debian-binary control.tar.gz data.tar.gz)
 refused truncated "truncated"
+# The same with data.tar.xz (decoded by liblzma on every core, not libarchive):
+# cut short, and one byte changed in the middle.
+mkxz() { # NAME: $tmp/NAME.deb from $tmp/NAME.tar.xz
+	mkdir -p "$tmp/mk-$1" && cp "$w/debian-binary" "$w/control.tar.gz" "$tmp/mk-$1/"
+	mv "$tmp/$1.tar.xz" "$tmp/mk-$1/data.tar.xz"
+	(cd "$tmp/mk-$1" && ar rc "$tmp/$1.deb" debian-binary control.tar.gz data.tar.xz)
+}
+tar -C "$good" --owner=0 --group=0 -cf - . | xz -T2 --block-size=1MiB >"$tmp/xzgood.tar.xz"
+mkxz xzgood
+run "$QB" extract -q -o "$tmp/xg" "$tmp/xzgood.deb"
+rc_is 0 "a package with a multi-block data.tar.xz is accepted"
+check "... and its emulator extracted byte for byte" cmp "$tmp/xg/extract/amd64/qemu-s390x-static" "$good/usr/bin/qemu-s390x-static"
+tar -C "$good" --owner=0 --group=0 -cf - . | xz -T2 --block-size=1MiB | head -c 1500000 >"$tmp/xzcut.tar.xz"
+mkxz xzcut
+refused xzcut "xz data is truncated"
+tar -C "$good" --owner=0 --group=0 -cf - . | xz -T2 --block-size=1MiB >"$tmp/xzbad.tar.xz"
+printf '\xff' | dd of="$tmp/xzbad.tar.xz" bs=1 seek=1000000 conv=notrunc status=none
+mkxz xzbad
+refused xzbad "xz data is corrupt"
 # A bomb, scaled down: 64 MiB of zeros (64 KiB compressed) against a 16 MiB limit.
 t=$tmp/tree-bomb && mkdir -p "$t/usr/bin" "$t/usr/share" && cp "$good/usr/bin/qemu-s390x-static" "$t/usr/bin/"
 truncate -s 64M "$t/usr/share/zeros"
