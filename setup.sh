@@ -15,6 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 # What the build, the tests and the main job need, all from Debian.
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
 qemu-user-static binfmt-support systemd util-linux jq groff-base file clang-format
+clang libclang-rt-14-dev
 uidmap debootstrap passwd libarchive-dev liblzma-dev libdeflate-dev libssl-dev rpm zstd skopeo umoci
 podman runc docker-registry curl
 $(for t in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi riscv64-linux-gnu s390x-linux-gnu \
@@ -104,7 +105,13 @@ build() {
 			return 1
 	fi
 	ninja -C build-static-arm64 >/dev/null 2>&1 || return 1
-	log "built build-static/qus ($(stat -c %s build-static/qus) bytes, static), build-static-arm64/qus and build-asan/qus"
+	# The libFuzzer harnesses (tests/fuzz): clang, ASan and UBSan.
+	if [ ! -d build-fuzz ]; then
+		CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false -Dbuild_tool=disabled \
+			-Db_sanitize=address,undefined -Db_lundef=false >/dev/null || return 1
+	fi
+	ninja -C build-fuzz >/dev/null || return 1
+	log "built build-static/qus ($(stat -c %s build-static/qus) bytes, static), build-static-arm64/qus, build-asan/qus and the fuzzers"
 }
 
 fixture() { # Debian architecture -> build/fixtures/busybox/ARCH/busybox

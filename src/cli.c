@@ -16,7 +16,8 @@
 #include "util.h"
 
 /* "qus: <message>[: <strerror>][<hint>]" -- what failed, on what, then what to do. */
-static void vmessage(int err, const char *hint, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vmessage(int err, const char *hint,
+							   const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fputs("qus: ", stderr);

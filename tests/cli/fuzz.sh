@@ -1,0 +1,35 @@
+# The libFuzzer harnesses (tests/fuzz), each for a bounded time from its
+# seed corpus: no crash, no sanitizer report, no property broken (the
+# harnesses abort on a broken one).  Longer runs: tests/fuzz/README.
+. "$(dirname "$0")/../lib/env.sh"
+
+FZ=$QUS_ROOT/build-fuzz/tests/fuzz
+SECONDS_EACH=${QUS_FUZZ_SECONDS:-10}
+HARNESSES="register entryfile elf targets"
+missing=
+for h in $HARNESSES; do [ -x "$FZ/fuzz_$h" ] || missing+=" fuzz_$h"; done
+if [ -n "$missing" ]; then
+	skip "fuzzing" "the harnesses are not built (./setup.sh builds build-fuzz with clang):$missing"
+	done_testing
+	exit 0
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for h in $HARNESSES; do
+	mkdir -p "$tmp/$h"
+	# The seeds stay as committed; what the run finds goes to the scratch corpus.
+	run "$FZ/fuzz_$h" -max_total_time="$SECONDS_EACH" -artifact_prefix="$tmp/$h-" \
+		"$tmp/$h" "$QUS_ROOT/tests/fuzz/corpus/$h"
+	rc_is 0 "fuzz_$h: ${SECONDS_EACH} s from the seed corpus, exit 0"
+	like "$err" "Done " "... and ran to its time limit"
+	is "$(find "$tmp" -maxdepth 1 -name "$h-*" | wc -l)" 0 "... no crash, leak or timeout file"
+done
+
+# The committed seeds replay without a finding (a crash file added to the
+# corpus as a regression test must stay fixed).
+run "$FZ/fuzz_register" -runs=0 "$QUS_ROOT/tests/fuzz/corpus/register"
+rc_is 0 "fuzz_register replays every seed without a finding"
+is "$(ls "$QUS_ROOT/tests/fuzz/corpus/register" | wc -l)" 36 "... 36 seeds (every target's register string, Debian's, an extension, an offset)"
+
+done_testing
