@@ -107,7 +107,7 @@ build() {
 	ninja -C build-static-arm64 >/dev/null 2>&1 || return 1
 	# The libFuzzer harnesses (tests/fuzz): clang, ASan and UBSan.
 	if [ ! -d build-fuzz ]; then
-		CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false -Dbuild_tool=disabled \
+		CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false -Dbuild_tool=enabled \
 			-Db_sanitize=address,undefined -Db_lundef=false >/dev/null || return 1
 	fi
 	ninja -C build-fuzz >/dev/null || return 1

@@ -180,15 +180,18 @@ static int read_control(struct archive *outer, const char *member, struct pkg_in
 
 		if (strcmp(p, "./control") && strcmp(p, "control"))
 			continue;
+		/* Refused before freeing: @p belongs to the archive. */
 		if (size < 0 || size > CONTROL_MAX) {
+			r = refuse(err, p, "control file larger than %u bytes", CONTROL_MAX);
 			archive_read_free(a);
-			return refuse(err, p, "control file larger than %u bytes", CONTROL_MAX);
+			return r;
 		}
 		text = calloc(1, (size_t)size + 1);
 		n = text ? archive_read_data(a, text, (size_t)size) : -1;
 		if (n != size) {
+			r = refuse(err, p, "truncated");
 			archive_read_free(a);
-			return refuse(err, p, "truncated");
+			return r;
 		}
 		control_field(text, "Package", info->name, sizeof(info->name));
 		control_field(text, "Version", info->version, sizeof(info->version));

@@ -305,6 +305,13 @@ run "$QB" extract -q -o "$tmp/out" "$tmp/bomb.deb"
 rc_is 0 "... the same package within the default limit (4096 MiB): accepted"
 run "$QB" extract --max-unpacked 0 -o "$tmp/out" "$tmp/bomb.deb"
 rc_is 2 "--max-unpacked 0: usage error"
+# A control file over 1 MiB: refused with its name (found by fuzz_pkg: the
+# name was read after its archive had been freed).
+w2=$tmp/mk-bigctl && mkdir -p "$w2" && printf '2.0\n' >"$w2/debian-binary"
+head -c 1100000 /dev/zero | tr '\0' x >"$w2/control"
+tar -C "$w2" -czf "$w2/control.tar.gz" ./control && cp "$w/data.tar.gz" "$w2/"
+(cd "$w2" && ar rc "$tmp/bigctl.deb" debian-binary control.tar.gz data.tar.gz)
+refused bigctl "./control: control file larger than 1048576 bytes"
 printf 'not a package at all\n' >"$tmp/junk.deb"
 refused junk "junk.deb"
 # A refused package leaves an earlier good extraction as it was.

@@ -5,7 +5,7 @@
 
 FZ=$QUS_ROOT/build-fuzz/tests/fuzz
 SECONDS_EACH=${QUS_FUZZ_SECONDS:-10}
-HARNESSES="register entryfile elf targets"
+HARNESSES="register entryfile elf targets pkg"
 missing=
 for h in $HARNESSES; do [ -x "$FZ/fuzz_$h" ] || missing+=" fuzz_$h"; done
 if [ -n "$missing" ]; then
@@ -16,11 +16,15 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Packages are seeded with small ones made from text here (no foreign binaries).
+mkdir -p "$tmp/seeds"
+cp -r "$QUS_ROOT"/tests/fuzz/corpus/* "$tmp/seeds/"
+"$QUS_ROOT/tests/fuzz/make-pkg-seeds.sh" "$tmp/seeds/pkg"
 for h in $HARNESSES; do
 	mkdir -p "$tmp/$h"
-	# The seeds stay as committed; what the run finds goes to the scratch corpus.
+	# The seeds stay as they are; what the run finds goes to the scratch corpus.
 	run "$FZ/fuzz_$h" -max_total_time="$SECONDS_EACH" -artifact_prefix="$tmp/$h-" \
-		"$tmp/$h" "$QUS_ROOT/tests/fuzz/corpus/$h"
+		"$tmp/$h" "$tmp/seeds/$h"
 	rc_is 0 "fuzz_$h: ${SECONDS_EACH} s from the seed corpus, exit 0"
 	like "$err" "Done " "... and ran to its time limit"
 	is "$(find "$tmp" -maxdepth 1 -name "$h-*" | wc -l)" 0 "... no crash, leak or timeout file"
