@@ -110,10 +110,7 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
 	char tag[129];
 	const char *base = strrchr(paths[0], '/');
 	_cleanup_free_ char(*hex)[SHA256_HEX_LEN + 1] = calloc((size_t)n, sizeof(*hex));
-	_cleanup_free_ char *text = NULL;
-	struct json_writer w;
-	size_t len = 0;
-	FILE *mem;
+	struct json_doc d;
 	int r = 0;
 
 	if (pkg_tag_version(x->info->version, tag, sizeof(tag)) < 0)
@@ -124,48 +121,48 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
 		r = file_sha256(paths[i], hex[i]);
 	if (r < 0)
 		return r;
-	mem = open_memstream(&text, &len);
-	if (!mem)
-		return -ENOMEM;
-	jw_init(&w, mem);
-	jw_begin_object(&w, NULL);
-	jw_uint(&w, "schema", 1);
-	jw_string(&w, "package", x->info->name);
-	jw_string(&w, "version", x->info->version);
-	jw_string(&w, "tag", tag);
-	jw_string(&w, "arch", x->info->arch);
-	jw_string(&w, "host", x->host->name);
-	jw_uint(&w, "date", (unsigned long long)source_date(x->info->date));
-	jw_string(&w, "source", base ? base + 1 : paths[0]);
-	jw_string(&w, "source_sha256", hex[0]);
-	jw_begin_array(&w, "sources");
+	r = jw_doc_begin(&d);
+	if (r < 0)
+		return r;
+	jw_begin_object(&d.w, NULL);
+	jw_uint(&d.w, "schema", 1);
+	jw_string(&d.w, "package", x->info->name);
+	jw_string(&d.w, "version", x->info->version);
+	jw_string(&d.w, "tag", tag);
+	jw_string(&d.w, "arch", x->info->arch);
+	jw_string(&d.w, "host", x->host->name);
+	jw_uint(&d.w, "date", (unsigned long long)source_date(x->info->date));
+	jw_string(&d.w, "source", base ? base + 1 : paths[0]);
+	jw_string(&d.w, "source_sha256", hex[0]);
+	jw_begin_array(&d.w, "sources");
 	for (int i = 0; i < n; i++) {
 		base = strrchr(paths[i], '/');
-		jw_begin_object(&w, NULL);
-		jw_string(&w, "file", base ? base + 1 : paths[i]);
-		jw_string(&w, "sha256", hex[i]);
-		jw_end_object(&w);
+		jw_begin_object(&d.w, NULL);
+		jw_string(&d.w, "file", base ? base + 1 : paths[i]);
+		jw_string(&d.w, "sha256", hex[i]);
+		jw_end_object(&d.w);
 	}
-	jw_end_array(&w);
-	jw_begin_array(&w, "emulators");
+	jw_end_array(&d.w);
+	jw_begin_array(&d.w, "emulators");
 	for (unsigned i = 0; i < x->count; i++) {
-		jw_begin_object(&w, NULL);
-		jw_string(&w, "file", x->emus[i].file);
-		jw_string(&w, "target", x->emus[i].target->name);
-		jw_uint(&w, "size", x->emus[i].size);
-		jw_string(&w, "sha256", x->emus[i].sha256);
-		jw_end_object(&w);
+		jw_begin_object(&d.w, NULL);
+		jw_string(&d.w, "file", x->emus[i].file);
+		jw_string(&d.w, "target", x->emus[i].target->name);
+		jw_uint(&d.w, "size", x->emus[i].size);
+		jw_string(&d.w, "sha256", x->emus[i].sha256);
+		jw_end_object(&d.w);
 	}
-	jw_end_array(&w);
-	jw_begin_array(&w, "skipped");
+	jw_end_array(&d.w);
+	jw_begin_array(&d.w, "skipped");
 	for (unsigned i = 0; i < x->nskipped; i++)
-		jw_string(&w, NULL, x->skipped[i]);
-	jw_end_array(&w);
-	jw_end_object(&w);
-	jw_finish(&w);
-	if (fclose(mem) != 0)
-		return -ENOMEM;
-	return write_file_atomic(x->dir, "package.json", text, len, 0644);
+		jw_string(&d.w, NULL, x->skipped[i]);
+	jw_end_array(&d.w);
+	jw_end_object(&d.w);
+	r = jw_doc_end(&d);
+	if (r == 0)
+		r = write_file_atomic(x->dir, "package.json", d.text, d.len, 0644);
+	free(d.text);
+	return r;
 }
 
 /* Remove a directory of plain files (ours: the temporary or the replaced one). */

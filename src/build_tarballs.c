@@ -3,12 +3,9 @@
  * qus-build tarballs: OUT/extract -> OUT/releases: each emulator,
  * qemu-T-static.tar.gz, HOST_qemu-T-static.tar.gz and SHA256SUMS.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
-#include <pthread.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +15,6 @@
 
 #include "build.h"
 #include "digest.h"
-#include "pkg.h"
 #include "tarball.h"
 #include "util.h"
 
@@ -54,14 +50,18 @@ struct job_queue {
 	const struct build_opts *o;
 };
 
+/* Write a release file; @same: an earlier output with these very bytes (its digest holds). */
 static int emit(const struct job_queue *q, struct job *j, const char *name, const uint8_t *data,
-		size_t size, mode_t mode)
+		size_t size, mode_t mode, const struct output *same)
 {
 	struct output *o = &j->out[j->nout];
-	int r;
+	int r = 0;
 
 	snprintf(o->name, sizeof(o->name), "%s", name);
-	r = sha256_hex(data, size, o->sha256);
+	if (same)
+		memcpy(o->sha256, same->sha256, sizeof(o->sha256));
+	else
+		r = sha256_hex(data, size, o->sha256);
 	if (r == 0)
 		r = write_file_atomic(q->out, name, (const char *)data, size, mode);
 	if (r == 0)
@@ -79,18 +79,19 @@ static int run_job(const struct job_queue *q, struct job *j)
 
 	if (r < 0)
 		return r;
-	if (j->primary && (r = emit(q, j, j->src, data, size, 0755)) < 0)
+	if (j->primary && (r = emit(q, j, j->src, data, size, 0755, NULL)) < 0)
 		return r;
 	r = tarball_gz(j->src, 0755, j->mtime, data, size, &tgz);
 	if (r < 0)
 		return r;
 	if (j->primary) {
 		snprintf(name, sizeof(name), "%s.tar.gz", j->src);
-		r = emit(q, j, name, tgz.data, tgz.len, 0644);
+		r = emit(q, j, name, tgz.data, tgz.len, 0644, NULL);
 	}
 	if (r == 0) {
 		snprintf(name, sizeof(name), "%s_%s.tar.gz", j->host, j->src);
-		r = emit(q, j, name, tgz.data, tgz.len, 0644);
+		r = emit(q, j, name, tgz.data, tgz.len, 0644,
+			 j->primary ? &j->out[j->nout - 1] : NULL);
 	}
 	buffer_free(&tgz);
 	return r;

@@ -74,8 +74,6 @@ int open_out_dir(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-/* A directory qus-build owns below @at: created if missing, never through a link. */
-
 time_t source_date(time_t fallback)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "json.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 void jw_init(struct json_writer *w, FILE *out)
@@ -179,4 +181,25 @@ void jw_null(struct json_writer *w, const char *key)
 void jw_finish(struct json_writer *w)
 {
 	fputc('\n', w->out);
+}
+
+int jw_doc_begin(struct json_doc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->f = open_memstream(&d->text, &d->len);
+	if (!d->f)
+		return -ENOMEM;
+	jw_init(&d->w, d->f);
+	return 0;
+}
+
+int jw_doc_end(struct json_doc *d)
+{
+	jw_finish(&d->w);
+	if (fclose(d->f) != 0) {
+		free(d->text);
+		d->text = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }

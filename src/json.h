@@ -37,6 +37,20 @@ void jw_null(struct json_writer *w, const char *key);
 /* Finish the document with a newline. */
 void jw_finish(struct json_writer *w);
 
+/* A document built in memory: jw_doc_begin, jw_* calls on @w, jw_doc_end. */
+struct json_doc {
+	char *text;
+	size_t len;
+	FILE *f;
+	struct json_writer w;
+};
+
+/* 0 or -ENOMEM. */
+int jw_doc_begin(struct json_doc *d);
+
+/* Finish it: 0 with d->text (d->len bytes; the caller frees it), or -ENOMEM. */
+int jw_doc_end(struct json_doc *d);
+
 /*
  * Write @s as a JSON string literal, quotes included.  Bytes that are not
  * valid UTF-8 become U+FFFD, so the document stays valid JSON whatever file

@@ -69,32 +69,13 @@ void oci_time(time_t t, char out[32])
 }
 
 /* A JSON document in memory, then stored as a blob. */
-struct doc {
-	char *text;
-	size_t len;
-	FILE *f;
-	struct json_writer w;
-};
-
-static int doc_begin(struct doc *d)
+/* Finish @d and store it as a blob. */
+static int doc_put(struct json_doc *d, struct oci_layout *l, struct oci_blob *out)
 {
-	memset(d, 0, sizeof(*d));
-	d->f = open_memstream(&d->text, &d->len);
-	if (!d->f)
-		return -ENOMEM;
-	jw_init(&d->w, d->f);
-	return 0;
-}
+	int r = jw_doc_end(d);
 
-static int doc_put(struct doc *d, struct oci_layout *l, struct oci_blob *out)
-{
-	int r;
-
-	jw_finish(&d->w);
-	if (fclose(d->f) != 0) {
-		free(d->text);
-		return -ENOMEM;
-	}
+	if (r < 0)
+		return r;
 	r = oci_put(l, d->text, d->len, out);
 	free(d->text);
 	return r;
@@ -121,12 +102,12 @@ int oci_put_image(struct oci_layout *l, const struct oci_image *img, struct oci_
 {
 	struct oci_blob config;
 	char created[32];
-	struct doc d;
+	struct json_doc d;
 	int r;
 
 	oci_time(img->created, created);
 	/* The config (config.md): platform, entrypoint, and the layers' diff_ids. */
-	r = doc_begin(&d);
+	r = jw_doc_begin(&d);
 	if (r < 0)
 		return r;
 	jw_begin_object(&d.w, NULL);
@@ -155,7 +136,7 @@ int oci_put_image(struct oci_layout *l, const struct oci_image *img, struct oci_
 		return r;
 
 	/* The manifest (manifest.md): config, layers, annotations. */
-	r = doc_begin(&d);
+	r = jw_doc_begin(&d);
 	if (r < 0)
 		return r;
 	jw_begin_object(&d.w, NULL);
@@ -187,8 +168,8 @@ int oci_put_image(struct oci_layout *l, const struct oci_image *img, struct oci_
 int oci_put_index(struct oci_layout *l, const struct oci_platform_manifest *m, size_t n,
 		  struct oci_blob *index)
 {
-	struct doc d;
-	int r = doc_begin(&d);
+	struct json_doc d;
+	int r = jw_doc_begin(&d);
 
 	if (r < 0)
 		return r;
@@ -209,30 +190,28 @@ int oci_put_index(struct oci_layout *l, const struct oci_platform_manifest *m, s
 
 int oci_write_index_json(struct oci_layout *l, const struct oci_ref *refs, size_t n)
 {
-	_cleanup_free_ char *text = NULL;
-	struct json_writer w;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	struct json_doc d;
+	int r = jw_doc_begin(&d);
 
-	if (!f)
-		return -ENOMEM;
-	jw_init(&w, f);
-	jw_begin_object(&w, NULL);
-	jw_uint(&w, "schemaVersion", 2);
-	jw_string(&w, "mediaType", OCI_MEDIA_INDEX);
-	jw_begin_array(&w, "manifests");
+	if (r < 0)
+		return r;
+	jw_begin_object(&d.w, NULL);
+	jw_uint(&d.w, "schemaVersion", 2);
+	jw_string(&d.w, "mediaType", OCI_MEDIA_INDEX);
+	jw_begin_array(&d.w, "manifests");
 	for (size_t i = 0; i < n; i++) {
-		jw_begin_object(&w, NULL);
-		descriptor(&w, refs[i].media_type, &refs[i].blob);
-		jw_begin_object(&w, "annotations");
-		jw_string(&w, "org.opencontainers.image.ref.name", refs[i].tag);
-		jw_end_object(&w);
-		jw_end_object(&w);
+		jw_begin_object(&d.w, NULL);
+		descriptor(&d.w, refs[i].media_type, &refs[i].blob);
+		jw_begin_object(&d.w, "annotations");
+		jw_string(&d.w, "org.opencontainers.image.ref.name", refs[i].tag);
+		jw_end_object(&d.w);
+		jw_end_object(&d.w);
 	}
-	jw_end_array(&w);
-	jw_end_object(&w);
-	jw_finish(&w);
-	if (fclose(f) != 0)
-		return -ENOMEM;
-	return write_file_atomic(l->root, "index.json", text, len, 0644);
+	jw_end_array(&d.w);
+	jw_end_object(&d.w);
+	r = jw_doc_end(&d);
+	if (r == 0)
+		r = write_file_atomic(l->root, "index.json", d.text, d.len, 0644);
+	free(d.text);
+	return r;
 }

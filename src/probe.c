@@ -193,15 +193,15 @@ int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *r
 	 */
 	pid = vfork();
 	if (pid == 0) {
-		const char *why;
+		char line[128] = "exec: ";
 
 		dup2(out[1], STDOUT_FILENO);
 		dup2(err[1], STDERR_FILENO);
 		fexecve(fd, argv, envp);
-		why = strerror(errno);
-		if (write(STDERR_FILENO, "exec: ", 6) == 6 &&
-		    write(STDERR_FILENO, why, strlen(why)))
-			_exit(127);
+		strncat(line, strerror(errno), sizeof(line) - sizeof("exec: "));
+		if (write(STDERR_FILENO, line, strlen(line)) < 0) {
+			/* Nothing left to say it with: the exit status does. */
+		}
 		_exit(127);
 	}
 	close(out[1]);
@@ -249,11 +249,17 @@ static int run_one(const struct qus_target *t)
 static int entries_could_take(const struct qus_target *const *targets, size_t count)
 {
 	_cleanup_close_ int fd = binfmt_open(BINFMT_DEFAULT_DIR);
+	uint8_t elf[7][PROBE_ELF_MAX] = { { 0 } };
 	char **names = NULL;
 	size_t n = 0;
 	bool enabled;
 	int could = 0;
 
+	if (count > ARRAY_SIZE(elf))
+		return 1;
+	for (size_t j = 0; j < count; j++)
+		if (probe_build(targets[j], elf[j], sizeof(elf[j])) < 0)
+			return 1;
 	if (fd < 0 || binfmt_is_mounted(fd) != 1 || binfmt_read_status(fd, &enabled) < 0)
 		return 1;
 	if (!enabled)
@@ -263,23 +269,13 @@ static int entries_could_take(const struct qus_target *const *targets, size_t co
 	for (size_t i = 0; i < n && !could; i++) {
 		struct binfmt_entry e;
 
-		if (binfmt_read_entry(fd, names[i], &e) < 0) {
+		/* Unreadable, or an extension: qus does not reason about those. */
+		if (binfmt_read_entry(fd, names[i], &e) < 0 || (e.enabled && !e.is_magic)) {
 			could = 1;
-			break;
-		}
-		if (!e.enabled)
 			continue;
-		if (!e.is_magic) { /* an extension: qus does not reason about those */
-			could = 1;
-			break;
 		}
-		for (size_t j = 0; j < count && !could; j++) {
-			uint8_t elf[PROBE_ELF_MAX] = { 0 };
-
-			if (probe_build(targets[j], elf, sizeof(elf)) < 0 ||
-			    pattern_match(&e.pattern, elf))
-				could = 1;
-		}
+		for (size_t j = 0; j < count && e.enabled && !could; j++)
+			could = pattern_match(&e.pattern, elf[j]);
 	}
 	binfmt_free_names(names, n);
 	return could;

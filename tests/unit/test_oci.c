@@ -115,9 +115,7 @@ static void test_layout(void **state)
 	buffer_free(&tar);
 	buffer_free(&gz);
 	oci_close(&l);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(dir);
+	assert_int_equal(remove_tmpdir(dir), 0);
 }
 
 int main(void)

@@ -56,9 +56,7 @@ static void test_find_program(void **state)
 	assert_string_equal(out, "./tool");
 	assert_int_equal(chdir("/"), 0);
 
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	assert_int_equal(system(path), 0);
-	free(dir);
+	assert_int_equal(remove_tmpdir(dir), 0);
 }
 
 int main(void)

@@ -39,4 +39,17 @@ static inline char *make_tmpdir(void)
 	return path;
 }
 
+/* Remove a make_tmpdir() directory with everything in it and free @dir: rm's status. */
+static inline int remove_tmpdir(char *dir)
+{
+	char *cmd = NULL;
+	int r = -1;
+
+	if (asprintf(&cmd, "rm -rf '%s'", dir) >= 0)
+		r = system(cmd);
+	free(cmd);
+	free(dir);
+	return r;
+}
+
 #endif
