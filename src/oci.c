@@ -165,18 +165,28 @@ int oci_put_image(struct oci_layout *l, const struct oci_image *img, struct oci_
 	return doc_put(&d, l, manifest);
 }
 
+/* An image index (image-index.md) up to its manifests array, which is left open. */
+static int index_begin(struct json_doc *d)
+{
+	int r = jw_doc_begin(d);
+
+	if (r < 0)
+		return r;
+	jw_begin_object(&d->w, NULL);
+	jw_uint(&d->w, "schemaVersion", 2);
+	jw_string(&d->w, "mediaType", OCI_MEDIA_INDEX);
+	jw_begin_array(&d->w, "manifests");
+	return 0;
+}
+
 int oci_put_index(struct oci_layout *l, const struct oci_platform_manifest *m, size_t n,
 		  struct oci_blob *index)
 {
 	struct json_doc d;
-	int r = jw_doc_begin(&d);
+	int r = index_begin(&d);
 
 	if (r < 0)
 		return r;
-	jw_begin_object(&d.w, NULL);
-	jw_uint(&d.w, "schemaVersion", 2);
-	jw_string(&d.w, "mediaType", OCI_MEDIA_INDEX);
-	jw_begin_array(&d.w, "manifests");
 	for (size_t i = 0; i < n; i++) {
 		jw_begin_object(&d.w, NULL);
 		descriptor(&d.w, OCI_MEDIA_MANIFEST, &m[i].manifest);
@@ -191,14 +201,10 @@ int oci_put_index(struct oci_layout *l, const struct oci_platform_manifest *m, s
 int oci_write_index_json(struct oci_layout *l, const struct oci_ref *refs, size_t n)
 {
 	struct json_doc d;
-	int r = jw_doc_begin(&d);
+	int r = index_begin(&d);
 
 	if (r < 0)
 		return r;
-	jw_begin_object(&d.w, NULL);
-	jw_uint(&d.w, "schemaVersion", 2);
-	jw_string(&d.w, "mediaType", OCI_MEDIA_INDEX);
-	jw_begin_array(&d.w, "manifests");
 	for (size_t i = 0; i < n; i++) {
 		jw_begin_object(&d.w, NULL);
 		descriptor(&d.w, refs[i].media_type, &refs[i].blob);
