@@ -63,6 +63,15 @@ struct host_dir {
 	int fd;
 };
 
+/*
+ * Parse an extracted package's package.json into @h (zeroed by the caller;
+ * h->root is set even on failure, for build_hosts_free).  Everything that
+ * later names a file or a tag is checked: the host is a table target's name,
+ * the tag is the one the version gives, the emulators are the table's file
+ * names, each once.  0, or -EBADMSG.
+ */
+int host_dir_parse(const char *json, struct host_dir *h);
+
 #define BUILD_MAX_HOSTS 16
 /*
  * Load every OUT/extract/<arch>, sorted by name.  Returns the count (>0), or

@@ -107,8 +107,7 @@ int read_whole(int dir, const char *name, uint8_t **data, size_t *size)
 	return 0;
 }
 
-/* One OUT/extract/<arch>: its directory and package.json. */
-static int load_host(int ex, const char *arch, struct host_dir *h)
+int host_dir_parse(const char *json, struct host_dir *h)
 {
 	static const struct {
 		const char *key;
@@ -121,8 +120,58 @@ static int load_host(int ex, const char *arch, struct host_dir *h)
 		{ "source", offsetof(struct host_dir, source),
 		  sizeof(((struct host_dir *)0)->source) },
 	};
-	char buf[1 << 16];
+	const struct qus_target *host;
 	json_object *v, *emulators;
+	bool seen[QUS_NTARGETS] = { false };
+	char tag[sizeof(h->tag)];
+
+	h->root = json_tokener_parse(json);
+	if (!h->root || !json_object_object_get_ex(h->root, "emulators", &emulators) ||
+	    !json_object_is_type(emulators, json_type_array))
+		return -EBADMSG;
+	for (size_t i = 0; i < json_object_array_length(emulators); i++) {
+		json_object *f;
+		const struct qus_target *t;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(emulators, i), "file",
+					       &f) ||
+		    !json_object_is_type(f, json_type_string))
+			return -EBADMSG;
+		/* Only the table's names: no file of the package.json's choosing, none twice. */
+		t = pkg_emulator_target(json_object_get_string(f));
+		if (!t || seen[t - qus_targets])
+			return -EBADMSG;
+		seen[t - qus_targets] = true;
+		h->emu_target[h->nemu] = t;
+		h->emu_file[h->nemu++] = json_object_get_string(f);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (!json_object_object_get_ex(h->root, fields[i].key, &v) ||
+		    !json_object_is_type(v, json_type_string) ||
+		    (size_t)json_object_get_string_len(v) >= fields[i].size)
+			return -EBADMSG;
+		memcpy((char *)h + fields[i].off, json_object_get_string(v),
+		       (size_t)json_object_get_string_len(v) + 1);
+	}
+	/*
+	 * The host names release files and image tags, the tag names images:
+	 * only a table target's own name, and the tag the version gives.
+	 */
+	host = arch_find(h->host);
+	if (!host || strcmp(host->name, h->host) ||
+	    pkg_tag_version(h->version, tag, sizeof(tag)) < 0 || strcmp(tag, h->tag))
+		return -EBADMSG;
+	if (!json_object_object_get_ex(h->root, "date", &v) ||
+	    !json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+		return -EBADMSG;
+	h->date = (time_t)json_object_get_int64(v);
+	return 0;
+}
+
+/* One OUT/extract/<arch>: its directory and package.json. */
+static int load_host(int ex, const char *arch, struct host_dir *h)
+{
+	char buf[1 << 16];
 	long n;
 
 	memset(h, 0, sizeof(*h));
@@ -133,33 +182,10 @@ static int load_host(int ex, const char *arch, struct host_dir *h)
 	n = read_small_file_at(h->fd, "package.json", buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
-	h->root = json_tokener_parse(buf);
-	if (!h->root || !json_object_object_get_ex(h->root, "emulators", &emulators) ||
-	    !json_object_is_type(emulators, json_type_array))
+	/* A NUL inside would hide the rest from the parser. */
+	if (strlen(buf) != (size_t)n)
 		return -EBADMSG;
-	for (size_t i = 0; i < json_object_array_length(emulators) && h->nemu < QUS_NTARGETS; i++) {
-		json_object *f;
-		const char *file;
-
-		if (!json_object_object_get_ex(json_object_array_get_idx(emulators, i), "file", &f))
-			return -EBADMSG;
-		file = json_object_get_string(f);
-		h->emu_target[h->nemu] = pkg_emulator_target(file);
-		if (!h->emu_target[h->nemu])
-			return -EBADMSG;
-		h->emu_file[h->nemu++] = file;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
-		if (!json_object_object_get_ex(h->root, fields[i].key, &v) ||
-		    !json_object_is_type(v, json_type_string))
-			return -EBADMSG;
-		snprintf((char *)h + fields[i].off, fields[i].size, "%s",
-			 json_object_get_string(v));
-	}
-	if (!json_object_object_get_ex(h->root, "date", &v))
-		return -EBADMSG;
-	h->date = (time_t)json_object_get_int64(v);
-	return 0;
+	return host_dir_parse(buf, h);
 }
 
 int build_hosts_load(const struct build_opts *o, struct host_dir *hosts)
@@ -179,7 +205,13 @@ int build_hosts_load(const struct build_opts *o, struct host_dir *hosts)
 		if (names[i]->d_name[0] != '.' && count < BUILD_MAX_HOSTS) {
 			int r = load_host(ex, names[i]->d_name, &hosts[count]);
 
-			if (r < 0) {
+			if (r == -EBADMSG) {
+				msg("%s/%s/package.json: not as qus-build extract writes it (a host "
+				    "and emulators of its table, the tag of the version); run "
+				    "qus-build extract again",
+				    path, names[i]->d_name);
+				bad = 1;
+			} else if (r < 0) {
 				msg("%s/%s/package.json: %s", path, names[i]->d_name, strerror(-r));
 				bad = 1;
 			}

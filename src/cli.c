@@ -29,6 +29,15 @@ __attribute__((format(printf, 3, 0))) static void vmessage(int err, const char *
 	fputc('\n', stderr);
 }
 
+/*
+ * Weak: the command fuzzer (tests/fuzz/fuzz_commands.c) replaces it with a
+ * longjmp, so that a command that ends the process ends only one input.
+ */
+__attribute__((weak)) void cli_exit(int status)
+{
+	exit(status);
+}
+
 void warn(const char *fmt, ...)
 {
 	va_list ap;
@@ -54,7 +63,7 @@ void die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(0, NULL, fmt, ap);
 	va_end(ap);
-	exit(status);
+	cli_exit(status);
 }
 
 void die_errno(int status, const char *fmt, ...)
@@ -65,7 +74,7 @@ void die_errno(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(err, NULL, fmt, ap);
 	va_end(ap);
-	exit(status);
+	cli_exit(status);
 }
 
 void die_usage(const char *fmt, ...)
@@ -76,7 +85,7 @@ void die_usage(const char *fmt, ...)
 	vmessage(0, NULL, fmt, ap);
 	va_end(ap);
 	fputs("Try 'qus --help' for more information.\n", stderr);
-	exit(EXIT_USAGE);
+	cli_exit(EXIT_USAGE);
 }
 
 void common_option(struct qus_ctx *ctx, int c, char **argv, const char *cmd, const char *usage)
@@ -95,10 +104,10 @@ void common_option(struct qus_ctx *ctx, int c, char **argv, const char *cmd, con
 		return;
 	case 'h':
 		fputs(usage, stdout);
-		exit(EXIT_OK);
+		cli_exit(EXIT_OK);
 	case 'V':
 		print_version();
-		exit(EXIT_OK);
+		cli_exit(EXIT_OK);
 	case ':':
 		die_usage("%s: option '%s' needs a value", cmd, opt);
 	default:

@@ -24,6 +24,12 @@ enum { EXIT_RUN_FAIL = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
 
 #define PRINTF(a, b) __attribute__((format(printf, a, b)))
 
+/* How the command-line layer ends the process: exit(). */
+noreturn void cli_exit(int status);
+
+/* The whole command line, as main() gets it; src/main.c is only this call. */
+int qus_main(int argc, char **argv);
+
 /* "qus: <message>" on stderr. */
 void warn(const char *fmt, ...) PRINTF(1, 2);
 /* "qus: <message>: <strerror(err)><hint>"; @err may be negative, @hint NULL. */

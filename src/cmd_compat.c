@@ -120,11 +120,11 @@ int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_main, stdout);
-			exit(EXIT_OK);
+			cli_exit(EXIT_OK);
 		case 'V':
 		case OPT_VERSION:
 			print_version();
-			exit(EXIT_OK);
+			cli_exit(EXIT_OK);
 		case 'd':
 			debian = true;
 			break;

@@ -129,7 +129,7 @@ static int cmd_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+int qus_main(int argc, char **argv)
 {
 	struct qus_ctx ctx = { .binfmt_dir = BINFMT_DEFAULT_DIR };
 	int r;
@@ -147,5 +147,6 @@ int main(int argc, char **argv)
 	if (argv[1][0] != '-')
 		die_usage("unknown command '%s'", argv[1]);
 	/* Options first: the register image's interface (or global options, then a command). */
+	optind = 0;
 	return cmd_compat(&ctx, argc, argv);
 }

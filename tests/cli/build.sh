@@ -320,4 +320,17 @@ check "a refused package leaves the earlier extract/amd64 untouched" \
 	cmp "$tmp/g/extract/amd64/qemu-s390x-static" "$good/usr/bin/qemu-s390x-static"
 is "$(ls -A "$tmp/g/extract")" amd64 "... and no temporary directory behind"
 
+# package.json is read back by the later stages: what would name a file or
+# a tag outside the output (found while writing fuzz_pkgjson) is refused.
+for edit in '.host = "../../escape"' '.tag = "../x"' '.emulators += .emulators' \
+	'.emulators[0].file = "../../etc/passwd"'; do
+	rm -rf "$tmp/h" && cp -a "$tmp/g" "$tmp/h"
+	jq "$edit" "$tmp/g/extract/amd64/package.json" >"$tmp/h/extract/amd64/package.json"
+	run "$QB" tarballs -q -o "$tmp/h"
+	rc_is 1 "package.json with $edit: refused"
+	like "$err" "extract/amd64/package.json: not as qus-build extract writes it" "... in one line naming the file"
+	is "$(ls -A "$tmp/h")" extract "... and nothing written"
+	is "$(find "$tmp" -name 'escape*' -o -name 'x_*' | wc -l)" 0 "... outside the output either"
+done
+
 done_testing

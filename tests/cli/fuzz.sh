@@ -5,7 +5,7 @@
 
 FZ=$QUS_ROOT/build-fuzz/tests/fuzz
 SECONDS_EACH=${QUS_FUZZ_SECONDS:-10}
-HARNESSES="register entryfile elf targets pkg"
+HARNESSES="register entryfile elf targets pkg pkgjson commands"
 missing=
 for h in $HARNESSES; do [ -x "$FZ/fuzz_$h" ] || missing+=" fuzz_$h"; done
 if [ -n "$missing" ]; then
@@ -14,6 +14,7 @@ if [ -n "$missing" ]; then
 	exit 0
 fi
 
+host_before=$(binfmt_state 2>/dev/null)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Packages are seeded with small ones made from text here (no foreign binaries).
@@ -23,12 +24,20 @@ cp -r "$QUS_ROOT"/tests/fuzz/corpus/* "$tmp/seeds/"
 for h in $HARNESSES; do
 	mkdir -p "$tmp/$h"
 	# The seeds stay as they are; what the run finds goes to the scratch corpus.
-	run "$FZ/fuzz_$h" -max_total_time="$SECONDS_EACH" -artifact_prefix="$tmp/$h-" \
-		"$tmp/$h" "$tmp/seeds/$h"
+	# fuzz_commands runs qus's commands in-process: their messages are
+	# silenced, and what a command ended by exit() still held is no leak.
+	extra=() asan=$ASAN_OPTIONS
+	[ "$h" = commands ] && extra=(-close_fd_mask=3 -detect_leaks=0) asan=$ASAN_OPTIONS:detect_leaks=0
+	ASAN_OPTIONS=$asan TMPDIR=$tmp run "$FZ/fuzz_$h" -max_total_time="$SECONDS_EACH" -artifact_prefix="$tmp/$h-" \
+		-print_final_stats=1 "${extra[@]}" "$tmp/$h" "$tmp/seeds/$h"
 	rc_is 0 "fuzz_$h: ${SECONDS_EACH} s from the seed corpus, exit 0"
 	like "$err" "Done " "... and ran to its time limit"
 	is "$(find "$tmp" -maxdepth 1 -name "$h-*" | wc -l)" 0 "... no crash, leak or timeout file"
+	units=$(sed -n 's/^stat::number_of_executed_units: *//p' <<<"$err")
+	check "... and ran inputs (${units:-none})" test "${units:-0}" -gt 0
 done
+is "$(binfmt_state 2>/dev/null)" "$host_before" "fuzz_commands registered in its own binfmt_misc only: the host's is as it was"
+is "$(find "$tmp" -maxdepth 1 -name 'fuzz-commands-*' | wc -l)" 0 "... and removed its emulator directories"
 
 # The committed seeds replay without a finding (a crash file added to the
 # corpus as a regression test must stay fixed).
