@@ -228,6 +228,24 @@ static int keep_existing(int dirfd, const struct binfmt_entry *have, enum binfmt
 	return 0;
 }
 
+/*
+ * After a refused replacement: put @previous back (NULL: it could not be
+ * parsed).  EEXIST: a concurrent qus registered that name meanwhile.
+ */
+static enum binfmt_outcome restore(int dirfd, const struct binfmt_entry *previous)
+{
+	int r;
+
+	if (!previous)
+		return BINFMT_FAILED_LOST;
+	r = binfmt_register(dirfd, previous);
+	if (r == -EEXIST)
+		return BINFMT_FAILED;
+	if (r < 0 || (!previous->enabled && binfmt_set_enabled(dirfd, previous->name, false) < 0))
+		return BINFMT_FAILED_LOST;
+	return BINFMT_FAILED;
+}
+
 int binfmt_apply(int dirfd, const struct binfmt_entry *want, bool replace,
 		 enum binfmt_outcome *outcome)
 {
@@ -235,18 +253,22 @@ int binfmt_apply(int dirfd, const struct binfmt_entry *want, bool replace,
 	int r;
 
 	/*
-	 * Two rounds at most: a concurrent qus may register the same name
-	 * between our remove and our register.  Its entry is either identical
-	 * (fine) or replaced once more.
+	 * A concurrent qus may register the same name between our remove and
+	 * our register (EEXIST): read again; its entry is either identical
+	 * (fine) or replaced once more.  Each retry means another registration
+	 * won a window of a few microseconds; eight rounds make a visible
+	 * EEXIST need eight such losses in a row.
 	 */
-	for (int round = 0; round < 2; round++) {
-		bool existed;
+	*outcome = BINFMT_FAILED;
+	for (int round = 0; round < 8; round++) {
+		bool existed, parsed;
 
 		r = binfmt_read_entry(dirfd, want->name, &have);
 		if (r < 0 && r != -ENOENT && r != -EINVAL)
 			return r;
-		existed = r == 0 || r == -EINVAL; /* unparsable: replace it */
-		if (r == 0 && entry_same(&have, want) && !(replace && round == 0))
+		parsed = r == 0;
+		existed = parsed || r == -EINVAL; /* unparsable: replace it */
+		if (parsed && entry_same(&have, want) && !(replace && round == 0))
 			return keep_existing(dirfd, &have, outcome);
 		if (existed) {
 			r = binfmt_remove(dirfd, want->name);
@@ -258,8 +280,11 @@ int binfmt_apply(int dirfd, const struct binfmt_entry *want, bool replace,
 			*outcome = existed ? BINFMT_REPLACED : BINFMT_ADDED;
 			return 0;
 		}
-		if (r != -EEXIST)
+		if (r != -EEXIST) {
+			if (existed)
+				*outcome = restore(dirfd, parsed ? &have : NULL);
 			return r;
+		}
 	}
 	return -EEXIST;
 }

@@ -48,6 +48,10 @@ enum binfmt_outcome {
 	BINFMT_REPLACED,  /* a different entry of that name was removed first */
 	BINFMT_UNCHANGED, /* an identical, enabled entry was there */
 	BINFMT_ENABLED,	  /* an identical entry was there, disabled: now enabled */
+	/* On failure: */
+	BINFMT_FAILED,	    /* what was there (if anything) is there as it was */
+	BINFMT_FAILED_LOST, /* the previous entry was removed and could not be put back */
+	BINFMT_NOUTCOMES
 };
 
 /*
@@ -55,7 +59,9 @@ enum binfmt_outcome {
  * (unless @replace: then it is registered anew, which makes an F entry open
  * the interpreter file again); a different one is replaced.  Never fails with
  * EEXIST: a concurrent registration of the same name is read back and
- * compared instead.
+ * compared instead.  If the kernel refuses @want after a previous entry was
+ * removed to make room, the previous one is registered again: a failure
+ * loses nothing (*@outcome says which failure it was).
  */
 int binfmt_apply(int dirfd, const struct binfmt_entry *want, bool replace,
 		 enum binfmt_outcome *outcome);

@@ -135,6 +135,11 @@ const char *binfmt_hint(int err)
 	}
 }
 
+bool binfmt_refuses_all(int err)
+{
+	return err == -EROFS || err == -EACCES || err == -EPERM;
+}
+
 const char *register_error_hint(int err, unsigned flags, const struct qus_host *h)
 {
 	if (err < 0)

@@ -74,6 +74,12 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access);
 /* What to do about an errno from writing to binfmt_misc, or "". */
 const char *binfmt_hint(int err);
 
+/*
+ * Whether -@err from a write concerns binfmt_misc as a whole (read-only, no
+ * permission): every further write fails alike, so it is said once.
+ */
+bool binfmt_refuses_all(int err);
+
 /* The same for registering an entry with @flags on host @h: also names flags the kernel lacks. */
 const char *register_error_hint(int err, unsigned flags, const struct qus_host *h);
 

@@ -51,7 +51,7 @@ const char usage_register[] =
 	"processed), 2 usage error.\n";
 
 struct reg_tally {
-	unsigned done[4]; /* by enum binfmt_outcome */
+	unsigned done[BINFMT_NOUTCOMES]; /* by enum binfmt_outcome */
 	unsigned failed, missing, absent;
 	char skipped[QUS_NTARGETS * 16];
 	struct guard_natives natives; /* read once for all targets */
@@ -139,6 +139,12 @@ static int check_entry(struct qus_ctx *ctx, const struct reg_request *req,
 	} else if (!S_ISREG(st.st_mode) || access(e->interpreter, X_OK) < 0) {
 		warn("%s: interpreter %s is not an executable file", e->name, e->interpreter);
 		return -1;
+	} else if (elf_file_needs_loader(e->interpreter) == 1 && !req->quiet) {
+		/* Fine on the host; its loader and libraries are missing in most containers. */
+		warn("%s: note: interpreter %s is dynamically linked: foreign programs in "
+		     "containers or chroots without its libraries will not start (the emulators "
+		     "of qemu-user-static are static)",
+		     e->name, e->interpreter);
 	}
 	v = guard_entry(e, &t->natives, &ctx->host, what, sizeof(what));
 	if (v != GUARD_OK) {
@@ -163,20 +169,30 @@ static int check_entry(struct qus_ctx *ctx, const struct reg_request *req,
 	return 0;
 }
 
-static void report_kernel_error(struct qus_ctx *ctx, const struct binfmt_entry *e, int err)
+static void report_kernel_error(struct qus_ctx *ctx, const struct binfmt_entry *e, int err,
+				enum binfmt_outcome out)
 {
 	char buf[QUS_REGISTER_MAX + 1];
+	const char *previous =
+		out == BINFMT_FAILED_LOST
+			? "; its previous entry was removed and could not be put back"
+			: "";
 
-	if (err != -EINVAL) {
+	if (binfmt_refuses_all(err)) {
 		warn_err(err, register_error_hint(err, e->flags, &ctx->host),
-			 "%s: cannot register in %s", e->name, ctx->binfmt_dir);
+			 "cannot register in %s", ctx->binfmt_dir);
+		return;
+	}
+	if (err != -EINVAL) {
+		warn("%s: cannot register in %s: %s%s%s", e->name, ctx->binfmt_dir, strerror(-err),
+		     register_error_hint(err, e->flags, &ctx->host), previous);
 		return;
 	}
 	/* EINVAL: name the kernel's reason if qus knows it, else show the string. */
 	if (entry_format_register(e, buf, sizeof(buf)) < 0)
 		buf[0] = '\0';
-	warn("%s: kernel %s rejected the entry%s: %s", e->name, ctx->host.release,
-	     register_error_hint(err, e->flags, &ctx->host), buf);
+	warn("%s: kernel %s rejected the entry%s%s: %s", e->name, ctx->host.release,
+	     register_error_hint(err, e->flags, &ctx->host), previous, buf);
 }
 
 static void note_skip(const struct reg_request *req, struct reg_tally *t, struct qus_ctx *ctx,
@@ -224,6 +240,7 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req, unsigned *r
 {
 	struct reg_tally t;
 	int fd = -1;
+	bool refused_all = false;
 
 	memset(&t, 0, sizeof(t));
 	guard_load_natives(&t.natives);
@@ -281,9 +298,14 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req, unsigned *r
 			t.done[BINFMT_ADDED]++;
 			continue;
 		}
+		if (refused_all) {
+			t.failed++; /* said once already */
+			continue;
+		}
 		r = binfmt_apply(fd, &e, req->replace, &out);
 		if (r < 0) {
-			report_kernel_error(ctx, &e, r);
+			report_kernel_error(ctx, &e, r, out);
+			refused_all = binfmt_refuses_all(r);
 			t.failed++;
 			continue;
 		}

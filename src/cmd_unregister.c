@@ -27,7 +27,9 @@ const char usage_unregister[] =
 	"\n"
 	"Exit status: 0 done, 1 an entry could not be removed, 2 usage error.\n";
 
-static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet, unsigned *n)
+/* @said: an error of binfmt_misc as a whole was reported already. */
+static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet, unsigned *n,
+		      bool *said)
 {
 	int r = binfmt_remove(fd, name);
 
@@ -35,6 +37,13 @@ static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet,
 		if (!quiet)
 			printf("%s: not registered\n", name);
 		return 0;
+	}
+	if (r < 0 && binfmt_refuses_all(r)) {
+		if (!*said)
+			warn_err(r, binfmt_hint(r), "cannot remove entries from %s",
+				 ctx->binfmt_dir);
+		*said = true;
+		return -1;
 	}
 	if (r < 0) {
 		warn_err(r, binfmt_hint(r), "%s: cannot remove from %s", name, ctx->binfmt_dir);
@@ -49,6 +58,7 @@ static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet,
 int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, bool quiet)
 {
 	unsigned removed = 0, failed = 0;
+	bool said = false;
 	/*
 	 * Mounted if need be, as for register: in a container the kernel's entries
 	 * are there even when this mount namespace has no binfmt_misc mount yet.
@@ -69,7 +79,7 @@ int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 		}
 		for (size_t i = 0; i < count; i++)
 			if (plan_is_qemu_entry(names[i]) &&
-			    remove_one(ctx, fd, names[i], quiet, &removed))
+			    remove_one(ctx, fd, names[i], quiet, &removed, &said))
 				failed++;
 		binfmt_free_names(names, count);
 	} else {
@@ -79,7 +89,7 @@ int run_unregister(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 			if (!set->want[i])
 				continue;
 			plan_entry_name(&qus_targets[i], name, sizeof(name));
-			if (remove_one(ctx, fd, name, quiet, &removed))
+			if (remove_one(ctx, fd, name, quiet, &removed, &said))
 				failed++;
 		}
 	}
