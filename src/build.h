@@ -44,7 +44,27 @@ int read_whole(int dir, const char *name, uint8_t **data, size_t *size);
 /* SOURCE_DATE_EPOCH if set, else @fallback. */
 time_t source_date(time_t fallback);
 
-/* Run @fn(i, ctx) for i in [0, @n) on every core; returns when all are done. */
+/*
+ * SIGINT, SIGTERM and SIGHUP only set a flag: every stage stops between two
+ * files, removes what it was writing and leaves its output as it was
+ * (build_interrupted() says which signal; main() then dies of it).
+ */
+void build_catch_signals(void);
+int build_interrupted(void);
+
+/* Remove the directory @name below @parent, which holds plain files only (ours). */
+void build_remove_dir(int parent, const char *name);
+
+/*
+ * Put the finished directory @tmp in the place of @final (both below
+ * @parent) in one step, then remove what was there.  0 or -errno.
+ */
+int build_swap_dir(int parent, const char *tmp, const char *final);
+
+/*
+ * Run @fn(i, ctx) for i in [0, @n) on every core; returns when all are done
+ * (or, after a signal, when the items already started are).
+ */
 void parallel_for(size_t n, void (*fn)(size_t i, void *ctx), void *ctx);
 
 /* One extracted package: OUT/extract/<arch>/ and its package.json. */

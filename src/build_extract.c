@@ -60,6 +60,8 @@ static int take_emulator(const struct pkg_member *m, void *arg)
 	struct emu_record *rec = &x->emus[x->count];
 	int r;
 
+	if (build_interrupted())
+		return -EINTR;
 	if (x->dir < 0) {
 		/* The control data came first: now the architecture is known. */
 		x->host = arch_find(x->info->arch);
@@ -165,25 +167,6 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
 	return r;
 }
 
-/* Remove a directory of plain files (ours: the temporary or the replaced one). */
-static void remove_dir(int parent, const char *name)
-{
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
-	unlinkat(parent, name, AT_REMOVEDIR);
-}
-
 /* Say why @path was refused, from what the reader left in @err. */
 static void report(const char *path, int r, const struct pkg_error *err)
 {
@@ -204,7 +187,7 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 	struct pkg_info first, info;
 	struct pkg_error err;
 	struct extract_ctx x = { .o = o, .dir = -1, .parent = extract_dir, .err = &err };
-	char old[80], tag0[129], tag[129];
+	char tag0[129], tag[129];
 	const char *failed = paths[0];
 	int r = 0;
 
@@ -232,21 +215,20 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 		failed = paths[0];
 		r = write_manifest(&x, paths, n);
 	}
+	if (r == 0 && build_interrupted())
+		r = -EINTR;
 	if (r == 0) {
-		/* Swap the new directory in; the old one, if any, goes. */
-		snprintf(old, sizeof(old), ".%s.%ld.old", first.arch, (long)getpid());
-		if (renameat(extract_dir, first.arch, extract_dir, old) < 0 && errno != ENOENT)
-			r = -errno;
-		if (r == 0 && renameat(extract_dir, x.tmpname, extract_dir, first.arch) < 0)
-			r = -errno;
-		remove_dir(extract_dir, old);
+		r = build_swap_dir(extract_dir, x.tmpname, first.arch);
+		if (r == 0)
+			x.tmpname[0] = '\0';
 	}
 	if (x.dir >= 0)
 		close(x.dir);
 	if (r < 0) {
 		if (x.tmpname[0])
-			remove_dir(extract_dir, x.tmpname);
-		report(failed, r, &err);
+			build_remove_dir(extract_dir, x.tmpname);
+		if (!build_interrupted())
+			report(failed, r, &err);
 		return r;
 	}
 	if (!o->quiet)
@@ -293,6 +275,10 @@ int stage_extract(const struct build_opts *o, char **pkgs, int n)
 
 		if (done[i])
 			continue;
+		if (build_interrupted()) {
+			status = EXIT_FAIL;
+			break;
+		}
 		for (int j = i; j < n; j++)
 			if (!done[j] && !strcmp(infos[j].arch, infos[i].arch)) {
 				group[m++] = pkgs[j];

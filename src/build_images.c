@@ -417,22 +417,34 @@ int stage_images(const struct build_opts *o)
 	}
 	q.count = n;
 	q.l = &l;
+	/*
+	 * Blobs are whole files named by their digest, written before
+	 * anything refers to them; index.json, written last, is the only
+	 * name a reader starts from.  So an error, a full disk or a signal
+	 * leaves the previous images whole (and maybe some unused blobs).
+	 */
 	parallel_for(n, layer_worker, &q);
+	if (build_interrupted())
+		goto close;
 	for (size_t i = 0; i < n; i++)
 		if (q.jobs[i].err < 0) {
-			msg("images: layer of %s: %s", q.jobs[i].file, strerror(-q.jobs[i].err));
+			msg("images: layer of %s: %s; %s/index.json is as it was", q.jobs[i].file,
+			    strerror(-q.jobs[i].err), path);
 			goto close;
 		}
 	for (int h = 0; h < nhosts; h++) {
 		r = host_manifests(&l, &hosts[h], &hi[h], q.jobs);
 		if (r < 0) {
-			msg("images: manifests of %s: %s", hosts[h].arch, strerror(-r));
+			msg("images: manifests of %s: %s; %s/index.json is as it was",
+			    hosts[h].arch, strerror(-r), path);
 			goto close;
 		}
 	}
+	if (build_interrupted())
+		goto close;
 	r = write_tags(&l, hosts, nhosts, hi);
 	if (r < 0) {
-		msg("images: %s/index.json: %s", path, strerror(-r));
+		msg("images: %s/index.json: %s; it is as it was", path, strerror(-r));
 		goto close;
 	}
 	if (!o->quiet)

@@ -137,13 +137,31 @@ static int write_sums(int out, struct job *jobs, size_t n)
 	return write_file_atomic(out, "SHA256SUMS", text, len, 0644);
 }
 
+/*
+ * Say why the release files could not be written: the first error and how
+ * many emulators it hit, in one line (a full disk fails every one of them).
+ */
+static void report_failures(const char *path, const struct job_queue *q)
+{
+	size_t failed = 0, first = 0;
+
+	for (size_t i = q->count; i-- > 0;)
+		if (q->jobs[i].err < 0) {
+			failed++;
+			first = i;
+		}
+	msg("%s: cannot write the release files of %s%s: %s; %s is as it was", path,
+	    q->jobs[first].src, failed > 1 ? " and others" : "", strerror(-q->jobs[first].err),
+	    path);
+}
+
 int stage_tarballs(const struct build_opts *o)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], tmpname[64];
 	struct host_dir hosts[BUILD_MAX_HOSTS];
 	size_t primary = 0, njobs = 0;
-	struct job_queue q;
-	int out, status = EXIT_OK, nhosts = build_hosts_load(o, hosts);
+	struct job_queue q = { 0 };
+	int dir, out, r, status = EXIT_FAIL, nhosts = build_hosts_load(o, hosts);
 
 	if (nhosts < 0)
 		return EXIT_FAIL;
@@ -151,18 +169,27 @@ int stage_tarballs(const struct build_opts *o)
 	for (int h = 0; h < nhosts; h++)
 		if (!strcmp(hosts[h].host, "x86_64"))
 			primary = (size_t)h;
+	/*
+	 * Written into a directory of its own, which takes the place of
+	 * releases/ when every file and SHA256SUMS are written: an error, a
+	 * full disk or a signal leaves the previous release files as they were.
+	 */
 	snprintf(path, sizeof(path), "%s/releases", o->out);
-	out = open_out_dir(path);
+	snprintf(tmpname, sizeof(tmpname), ".releases.%ld.tmp", (long)getpid());
+	dir = open_out_dir(o->out);
+	out = dir < 0 ? dir : open_subdir(dir, tmpname);
 	if (out < 0) {
 		msg("cannot create %s: %s", path, strerror(-out));
-		build_hosts_free(hosts, nhosts);
-		return EXIT_FAIL;
+		goto out;
 	}
-	memset(&q, 0, sizeof(q));
 	q.jobs = calloc((size_t)nhosts * QUS_NTARGETS, sizeof(*q.jobs));
+	if (!q.jobs) {
+		msg("%s: %s", path, strerror(ENOMEM));
+		goto out;
+	}
 	q.out = out;
 	q.o = o;
-	for (size_t h = 0; q.jobs && h < (size_t)nhosts; h++) {
+	for (size_t h = 0; h < (size_t)nhosts; h++) {
 		for (size_t e = 0; e < hosts[h].nemu; e++) {
 			struct job *j = &q.jobs[njobs++];
 
@@ -175,24 +202,38 @@ int stage_tarballs(const struct build_opts *o)
 	}
 	q.count = njobs;
 	parallel_for(njobs, worker, &q);
+	if (build_interrupted())
+		goto out;
 	for (size_t i = 0; i < njobs; i++)
 		if (q.jobs[i].err < 0) {
-			msg("%s: release files of %s: %s", path, q.jobs[i].src,
-			    strerror(-q.jobs[i].err));
-			status = EXIT_FAIL;
+			report_failures(path, &q);
+			goto out;
 		}
-	if (status == EXIT_OK) {
-		int r = write_sums(out, q.jobs, njobs);
-
-		if (r < 0) {
-			msg("%s/SHA256SUMS: %s", path, strerror(-r));
-			status = EXIT_FAIL;
-		} else if (!o->quiet) {
-			msg("release files of %zu emulators and SHA256SUMS in %s", njobs, path);
-		}
+	r = write_sums(out, q.jobs, njobs);
+	if (r < 0) {
+		msg("%s: cannot write SHA256SUMS: %s; %s is as it was", path, strerror(-r), path);
+		goto out;
 	}
+	if (build_interrupted())
+		goto out;
+	r = build_swap_dir(dir, tmpname, "releases");
+	if (r < 0) {
+		msg("%s: cannot put the new release files in place: %s; %s is as it was", path,
+		    strerror(-r), path);
+		goto out;
+	}
+	tmpname[0] = '\0';
+	status = EXIT_OK;
+	if (!o->quiet)
+		msg("release files of %zu emulators and SHA256SUMS in %s", njobs, path);
+out:
+	if (tmpname[0] && dir >= 0)
+		build_remove_dir(dir, tmpname);
 	build_hosts_free(hosts, nhosts);
 	free(q.jobs);
-	close(out);
+	if (out >= 0)
+		close(out);
+	if (dir >= 0)
+		close(dir);
 	return status;
 }

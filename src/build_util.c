@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -39,6 +40,58 @@ noreturn void die_usage(const char *fmt, ...)
 	va_end(ap);
 	fputs("\nTry 'qus-build --help' for more information.\n", stderr);
 	exit(EXIT_USAGE);
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+void build_catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int build_interrupted(void)
+{
+	return interrupted;
+}
+
+void build_remove_dir(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+int build_swap_dir(int parent, const char *tmp, const char *final)
+{
+	/* Exchanged, not removed then renamed: @final never goes missing. */
+	if (renameat2(parent, tmp, parent, final, RENAME_EXCHANGE) == 0) {
+		build_remove_dir(parent, tmp);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	return renameat(parent, tmp, parent, final) < 0 ? -errno : 0;
 }
 
 /* Progress on a terminal only: "\r" lines that CI logs need not carry. */
@@ -254,7 +307,7 @@ static void *pool_worker(void *arg)
 	struct pool *p = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
+	while (!build_interrupted() && (i = atomic_fetch_add(&p->next, 1)) < p->n)
 		p->fn(i, p->ctx);
 	return NULL;
 }

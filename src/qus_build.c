@@ -14,8 +14,10 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "build.h"
 #include "config.h"
@@ -72,6 +74,21 @@ static void keep_memory(void)
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
+/* After a signal: say so, then end by that signal, as the caller expects. */
+static int finish(int status)
+{
+	int sig = build_interrupted();
+
+	if (!sig)
+		return status;
+	msg("interrupted (%s): the stage under way stopped and left its output as it was; "
+	    "nothing partial is left",
+	    strsignal(sig));
+	signal(sig, SIG_DFL);
+	raise(sig);
+	return 128 + sig;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_QUS = 0x100, OPT_MAX_UNPACKED };
@@ -87,7 +104,7 @@ int main(int argc, char **argv)
 	struct build_opts o = { .out = "dist", .max_unpacked = PKG_UNPACKED_MAX };
 	unsigned long mib;
 	const struct stage *stage = NULL;
-	int c, status;
+	int c, status = EXIT_OK;
 
 	for (size_t i = 0; argc > 1 && i < sizeof(stages) / sizeof(stages[0]); i++)
 		if (!strcmp(argv[1], stages[i].name)) {
@@ -131,13 +148,24 @@ int main(int argc, char **argv)
 	if (stage && !stage->takes_packages) {
 		if (optind != argc)
 			die_usage("%s takes no packages (it reads %s/extract)", stage->name, o.out);
-		return !strcmp(stage->name, "tarballs") ? stage_tarballs(&o) : stage_images(&o);
-	}
-	if (optind == argc)
+	} else if (optind == argc) {
 		die_usage("name the package(s) to read, e.g. qemu-user-static_*.deb");
-	status = stage_extract(&o, argv + optind, argc - optind);
-	if (status != EXIT_OK || stage)
-		return status;
-	status = stage_tarballs(&o);
-	return status != EXIT_OK ? status : stage_images(&o);
+	}
+	for (int i = optind; !stage && i < argc; i++)
+		for (size_t k = 0; k < sizeof(stages) / sizeof(stages[0]); k++)
+			if (!strcmp(argv[i], stages[k].name) && access(argv[i], F_OK) < 0)
+				die_usage("'%s' is a stage: name it first (qus-build %s [OPTIONS])",
+					  argv[i], argv[i]);
+	build_catch_signals();
+	if (!stage || stage->takes_packages)
+		status = stage_extract(&o, argv + optind, argc - optind);
+	if (stage && !strcmp(stage->name, "tarballs"))
+		status = stage_tarballs(&o);
+	else if (stage && !strcmp(stage->name, "images"))
+		status = stage_images(&o);
+	if (!stage && status == EXIT_OK)
+		status = stage_tarballs(&o);
+	if (!stage && status == EXIT_OK)
+		status = stage_images(&o);
+	return finish(status);
 }
