@@ -125,7 +125,7 @@ static int remount_read_only(const char *source, const char *target)
 		flags |= MS_NODEV;
 	if (sv.f_flag & ST_NOEXEC)
 		flags |= MS_NOEXEC;
-	return mount(NULL, target, NULL, flags, NULL) < 0 ? -errno : 0;
+	return mount("none", target, "none", flags, NULL) < 0 ? -errno : 0;
 }
 
 static int mount_one(int root, const struct rootfs_mount *m)
@@ -140,7 +140,7 @@ static int mount_one(int root, const struct rootfs_mount *m)
 		return fd;
 	/* The mount goes onto what fd names, found inside the root, never a host path. */
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	if (mount(m->source, target, m->fstype, m->flags, m->data) < 0)
+	if (mount(m->source, target, m->fstype ? m->fstype : "none", m->flags, m->data) < 0)
 		return -errno;
 	if (!m->read_only)
 		return 0;
@@ -180,7 +180,7 @@ int rootfs_enter(const char *dir, const char *cwd, struct rootfs_report *report)
 	if (!realpath(dir, real))
 		return -errno;
 	/* pivot_root needs a mount point: bind the directory onto itself. */
-	if (mount(real, real, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (mount(real, real, "none", MS_BIND | MS_REC, NULL) < 0)
 		return -errno;
 	/* Opened after the bind, so the mounts below go into the new mount. */
 	root = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -91,11 +91,12 @@ static int apply_map(struct idmap *m, pid_t pid, const char *file, const char *h
 /*
  * A new mount namespace starts as a copy whose mounts may still share
  * propagation with the host's: make them private before mounting anything,
- * or the mounts would appear on the host.
+ * or the mounts would appear on the host.  The kernel ignores source and
+ * type here; "none" rather than NULL keeps checkers such as valgrind quiet.
  */
 static int make_private(void)
 {
-	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ? -errno : 0;
+	return mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ? -errno : 0;
 }
 
 /*
