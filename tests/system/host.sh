@@ -7,6 +7,9 @@
 . "$QUS_ROOT/tests/lib/hostguard.sh"
 
 QUS=$QUS_STATIC
+# The release binary itself, also in the sanitizer pass (tests/run), where
+# QUS_STATIC is the sanitizer build: what only the release file can show.
+REL=${QUS_RELEASE:-$QUS_STATIC}
 BM=$HG_DIR
 if [ "$(id -u)" != 0 ]; then
 	skip "the host's binfmt_misc" "needs root"
@@ -33,12 +36,12 @@ qemu_flags() { (cd $BM && cat qemu-* | sed -n 's/^flags: *//p' | sort -u); }
 [ -e $BM/register ] && "$QUS" unregister -q --all
 
 check "the release binary is static (no program interpreter)" \
-	sh -c "! file -L '$QUS' | grep -q 'dynamically linked'"
+	sh -c "! file -L '$REL' | grep -q 'dynamically linked'"
 # As the only file of a FROM scratch image: an empty root holding nothing else.
 scratch=$(mktemp -d)
-cp "$QUS" "$scratch/qus"
+cp "$REL" "$scratch/qus"
 run chroot "$scratch" /qus --version
-is "$out" "$("$QUS" --version)" "the release binary runs alone in an empty root directory"
+is "$out" "$("$REL" --version)" "the release binary runs alone in an empty root directory"
 run chroot "$scratch" /qus --reset --qemu-path /usr/bin --binfmt-dir /nonexistent
 rc_is 1 "... and reports what it cannot do there in one line"
 is "$err" "qus: /nonexistent does not exist (the kernel has no binfmt_misc; load it with 'modprobe binfmt_misc', or give the mount point with --binfmt-dir)" \
@@ -47,7 +50,7 @@ run chroot "$scratch" /qus register --dry-run --no-persistent aarch64
 rc_is 0 "... and builds register strings there (without F the emulator may be elsewhere)"
 like "$out" ":qemu-aarch64:M::" "... the aarch64 string"
 rm -rf "$scratch"
-diag "release binary: $(stat -c %s "$QUS") bytes"
+diag "release binary: $(stat -c %s "$REL") bytes"
 
 was_mounted=$([ -e $BM/register ] && echo yes || echo no)
 run "$QUS" register
@@ -107,7 +110,7 @@ is "$(qemu_flags)" OCF "--credential yes -p yes: OCF"
 state=$(hg_state)
 run setpriv --reuid=65534 --regid=65534 --clear-groups "$QUS" register aarch64
 rc_is 1 "register as an ordinary user: exit 1"
-like "$err" "qemu-aarch64: cannot register in $BM: Permission denied (run as root" "... Permission denied, and what to do"
+like "$err" "qus: cannot register in $BM: Permission denied (run as root" "... Permission denied, and what to do"
 run setpriv --reuid=65534 --regid=65534 --clear-groups "$QUS" unregister --all
 rc_is 1 "unregister as an ordinary user: exit 1"
 is "$(hg_state)" "$state" "an ordinary user changed nothing"
