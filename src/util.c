@@ -20,7 +20,8 @@ int parse_uint(const char *s, unsigned long max, unsigned long *out)
 		if (*s < '0' || *s > '9')
 			return -EINVAL;
 		d = (unsigned)(*s - '0');
-		if (v > (max - d) / 10)
+		/* d > max first: max - d would wrap around (found by fuzz_targets). */
+		if (d > max || v > (max - d) / 10)
 			return -ERANGE;
 		v = v * 10 + d;
 	}

@@ -5,7 +5,7 @@
 
 FZ=$QUS_ROOT/build-fuzz/tests/fuzz
 SECONDS_EACH=${QUS_FUZZ_SECONDS:-10}
-HARNESSES="register entryfile elf targets pkg pkgjson commands"
+HARNESSES="register entryfile elf targets pkg pkgjson gztail commands"
 missing=
 for h in $HARNESSES; do [ -x "$FZ/fuzz_$h" ] || missing+=" fuzz_$h"; done
 if [ -n "$missing" ]; then
@@ -21,6 +21,9 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/seeds"
 cp -r "$QUS_ROOT"/tests/fuzz/corpus/* "$tmp/seeds/"
 "$QUS_ROOT/tests/fuzz/make-pkg-seeds.sh" "$tmp/seeds/pkg"
+# A release tarball as qus-build writes it, from the harness itself.
+mkdir -p "$tmp/seeds/gztail"
+QUS_FUZZ_WRITE_SEED=$tmp/seeds/gztail/release.tar.gz "$FZ/fuzz_gztail"
 for h in $HARNESSES; do
 	mkdir -p "$tmp/$h"
 	# The seeds stay as they are; what the run finds goes to the scratch corpus.
@@ -43,6 +46,9 @@ is "$(find "$tmp" -maxdepth 1 -name 'fuzz-commands-*' | wc -l)" 0 "... and remov
 # corpus as a regression test must stay fixed).
 run "$FZ/fuzz_register" -runs=0 "$QUS_ROOT/tests/fuzz/corpus/register"
 rc_is 0 "fuzz_register replays every seed without a finding"
+run "$FZ/fuzz_targets" "$QUS_ROOT"/tests/fuzz/corpus/targets/regression-*
+rc_is 0 "fuzz_targets replays its regressions (parse_uint wrapping below a small maximum)"
+like "$err" "Running: $QUS_ROOT/tests/fuzz/corpus/targets/regression-parse-uint-wrap-2" "... both of them"
 is "$(ls "$QUS_ROOT/tests/fuzz/corpus/register" | wc -l)" 36 "... 36 seeds (every target's register string, Debian's, an extension, an offset)"
 
 done_testing

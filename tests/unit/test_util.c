@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The helpers of util.c: the program lookup `qus run` uses for its fallback. */
+/* The helpers of util.c: the program lookup `qus run` uses for its fallback, number parsing. */
 #include "unit.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -16,6 +17,38 @@ static void touch(const char *dir, const char *name, mode_t mode)
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* A digit above a small maximum once wrapped max - d around (fuzz_targets). */
+static void test_parse_uint(void **state)
+{
+	static const struct {
+		const char *s;
+		unsigned long max;
+		int r;
+		unsigned long v;
+	} cases[] = {
+		{ "4", 0, -ERANGE, 0 },
+		{ "9", 5, -ERANGE, 0 },
+		{ "5", 5, 0, 5 },
+		{ "0", 0, 0, 0 },
+		{ "10", 9, -ERANGE, 0 },
+		{ "3600", 3600, 0, 3600 },
+		{ "3601", 3600, -ERANGE, 0 },
+		{ "", 10, -EINVAL, 0 },
+		{ "-1", 10, -EINVAL, 0 },
+		{ "18446744073709551615", ULONG_MAX, 0, ULONG_MAX },
+		{ "18446744073709551616", ULONG_MAX, -ERANGE, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned long v = 12345;
+
+		assert_int_equal(parse_uint(cases[i].s, cases[i].max, &v), cases[i].r);
+		if (cases[i].r == 0)
+			assert_int_equal(v, cases[i].v);
+	}
 }
 
 static void test_find_program(void **state)
@@ -63,6 +96,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find_program),
+		cmocka_unit_test(test_parse_uint),
 	};
 	return qus_run_tests("util", tests, ARRAY_SIZE(tests));
 }
