@@ -2,6 +2,7 @@
 /* qus register: every foreign target, or the ones named, safely and idempotently. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -236,6 +237,27 @@ static void summarize(const struct reg_request *req, const struct reg_tally *t)
 	printf(", %u failed\n", t->failed);
 }
 
+/*
+ * binfmt_apply with SIGINT, SIGTERM and SIGHUP held back: a replacement
+ * removes the old entry before it writes the new one, and a signal in
+ * between would leave neither.  One that arrives meanwhile is delivered
+ * right after, with the entry whole.
+ */
+static int apply_whole(int fd, const struct binfmt_entry *e, bool replace, enum binfmt_outcome *out)
+{
+	sigset_t hold, old;
+	int r;
+
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hold, &old);
+	r = binfmt_apply(fd, e, replace, out);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
 int run_register(struct qus_ctx *ctx, const struct reg_request *req, unsigned *registered)
 {
 	struct reg_tally t;
@@ -302,7 +324,7 @@ int run_register(struct qus_ctx *ctx, const struct reg_request *req, unsigned *r
 			t.failed++; /* said once already */
 			continue;
 		}
-		r = binfmt_apply(fd, &e, req->replace, &out);
+		r = apply_whole(fd, &e, req->replace, &out);
 		if (r < 0) {
 			report_kernel_error(ctx, &e, r, out);
 			refused_all = binfmt_refuses_all(r);

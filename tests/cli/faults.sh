@@ -101,6 +101,19 @@ like "$out" "2 registered (0 added, 2 replaced, 0 unchanged, 0 re-enabled), 1 fa
 "$QUS" register -q --flags F aarch64 arm s390x
 is "$(flags_of "$failed")" F "... a second run completes it"
 
+# A signal between removing the old entry and writing the new one (Ctrl-C,
+# a container stopped): held back until the entry is whole, then delivered.
+"$QUS" unregister -q --all
+"$QUS" register -q --flags "" aarch64 arm
+QUS_FAULT_SIGNAL_ON_REMOVE=15 with_fault run "$QUS" register --flags F aarch64 arm
+is "$rc" 143 "SIGTERM in the middle of a replacement: qus dies of it (143)"
+# The first target in the table's order is being replaced when it comes.
+first=$("$QUS" register -n --flags F aarch64 arm | sed -n 's/^:qemu-\([a-z0-9]*\):.*/\1/p' | head -1)
+other=aarch64 && [ "$first" = aarch64 ] && other=arm
+is "$(flags_of "$first")" F "... after the entry it was replacing ($first) is written whole"
+is "$(flags_of "$other")" "" "... and before the next one ($other), which is as it was"
+check "... (still registered)" test -e "$BM/qemu-$other"
+
 # A kernel that does not know flag F (before Linux 4.8) answers EINVAL.
 "$QUS" unregister -q --all
 "$QUS" register -q --flags "" aarch64

@@ -10,12 +10,15 @@
  *   QUS_FAULT_REJECT_FLAG=X      every register string whose flags contain
  *                                letter X fails with EINVAL, as a kernel
  *                                without that flag answers
+ *   QUS_FAULT_SIGNAL_ON_REMOVE=N right after an entry is removed ("-1"),
+ *                                signal N arrives (as a Ctrl-C would)
  *
  * A test helper, not part of qus: a preload is the one way to make the
  * kernel's write fail at a chosen point without changing the program.
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,12 +60,19 @@ ssize_t write(int fd, const void *buf, size_t count)
 	const char *fail_at = getenv("QUS_FAULT_REGISTER_FAIL");
 	const char *flag = getenv("QUS_FAULT_REJECT_FLAG");
 	const char *err = getenv("QUS_FAULT_ERRNO");
+	const char *sig = getenv("QUS_FAULT_SIGNAL_ON_REMOVE");
 
 	if (!real_write) {
 		/* POSIX's way to a function from dlsym (ISO C has no such conversion). */
 		void *sym = dlsym(RTLD_NEXT, "write");
 
 		memcpy(&real_write, &sym, sizeof(sym));
+	}
+	if (sig && count == 2 && !memcmp(buf, "-1", 2) && fd > 2) {
+		ssize_t n = real_write(fd, buf, count);
+
+		kill(getpid(), atoi(sig));
+		return n;
 	}
 	if ((fail_at || flag) && fd > 2 && is_register_file(fd)) {
 		nth++;
