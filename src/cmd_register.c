@@ -220,13 +220,15 @@ static void summarize(const struct reg_request *req, const struct reg_tally *t)
 		      t->done[BINFMT_ENABLED];
 
 	if (t->missing && !req->quiet)
-		warn("note: %u interpreters are not in %s; without flag F they must exist where "
+		warn("note: %u interpreter%s not in %s; without flag F %s must exist where "
 		     "the foreign programs run (e.g. inside each container)",
-		     t->missing, req->what.qemu_dir);
+		     t->missing, t->missing == 1 ? " is" : "s are", req->what.qemu_dir,
+		     t->missing == 1 ? "it" : "they");
 	if (req->quiet && !t->failed)
 		return;
 	if (req->dry_run) {
-		printf("qus: dry run: %u entries would be registered", ok);
+		printf("qus: dry run: %u %s would be registered", ok,
+		       ok == 1 ? "entry" : "entries");
 	} else {
 		printf("qus: %u registered (%u added, %u replaced, %u unchanged, %u re-enabled)",
 		       ok, t->done[BINFMT_ADDED], t->done[BINFMT_REPLACED],

@@ -154,7 +154,12 @@ static void print_human(struct qus_ctx *ctx, const struct status *st)
 	unsigned qemu = 0;
 
 	if (!st->mounted) {
-		printf("binfmt_misc is not mounted on %s: nothing is registered\n",
+		/*
+		 * Not "nothing is registered": in a container the kernel's
+		 * instance may hold the host's entries, unmounted here.
+		 */
+		printf("binfmt_misc is not mounted on %s: no entries can be seen here (mount it, "
+		       "or run qus register, which does)\n",
 		       ctx->binfmt_dir);
 		return;
 	}
