@@ -115,5 +115,5 @@ bench_rounds() {
 }
 
 # The release qus, built by ./setup.sh; benches never measure the sanitizer build.
-QUS_REL=$BENCH_ROOT/build-static/qus
+QUS_REL=${QUS_REL:-$BENCH_ROOT/build-static/qus}
 need_release_qus() { [ -x "$QUS_REL" ] || die "$QUS_REL is missing (run ./setup.sh build)"; }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* qus register: every foreign target, or the ones named, safely and idempotently. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -113,6 +114,8 @@ static int check_entry(struct qus_ctx *ctx, const struct reg_request *req,
 	enum entry_problem p = entry_validate(e);
 	enum guard_verdict v;
 	char what[4096];
+	uint8_t page[4096] = { 0 };
+	bool have_page = false;
 	struct stat st;
 
 	if (p != ENTRY_OK) {
@@ -140,14 +143,22 @@ static int check_entry(struct qus_ctx *ctx, const struct reg_request *req,
 	} else if (!S_ISREG(st.st_mode) || access(e->interpreter, X_OK) < 0) {
 		warn("%s: interpreter %s is not an executable file", e->name, e->interpreter);
 		return -1;
-	} else if (elf_file_needs_loader(e->interpreter) == 1 && !req->quiet) {
+	} else {
+		/* One read for the guard and the loader check: linkers put the program headers
+		 * first. */
+		_cleanup_close_ int fd = open(e->interpreter, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		long n = fd >= 0 ? read_full(fd, page, sizeof(page)) : -1;
+
+		if (n > 0)
+			have_page = true;
 		/* Fine on the host; its loader and libraries are missing in most containers. */
-		warn("%s: note: interpreter %s is dynamically linked: foreign programs in "
-		     "containers or chroots without its libraries will not start (the emulators "
-		     "of qemu-user-static are static)",
-		     e->name, e->interpreter);
+		if (n > 0 && elf_needs_loader(page, (size_t)n) && !req->quiet)
+			warn("%s: note: interpreter %s is dynamically linked: foreign programs in "
+			     "containers or chroots without its libraries will not start (the "
+			     "emulators of qemu-user-static are static)",
+			     e->name, e->interpreter);
 	}
-	v = guard_entry(e, &t->natives, &ctx->host, what, sizeof(what));
+	v = guard_entry(e, have_page ? page : NULL, &t->natives, &ctx->host, what, sizeof(what));
 	if (v != GUARD_OK) {
 		refuse_guard(v, e, what);
 		return -1;

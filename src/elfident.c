@@ -152,19 +152,9 @@ int elf_check_static(const uint8_t *data, size_t size, const struct qus_target *
 	return 0;
 }
 
-int elf_file_needs_loader(const char *path)
+bool elf_needs_loader(const uint8_t *page, size_t len)
 {
-	/* Linkers put the program headers right after the ELF header: one page holds them. */
-	uint8_t buf[4096] = { 0 };
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	const struct qus_target *t;
-	long n;
+	const struct qus_target *t = elf_identify(page);
 
-	if (fd < 0)
-		return -errno;
-	n = read_full(fd, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	t = elf_identify(buf);
-	return t && elf_check_static(buf, (size_t)n, t) == -ELIBBAD;
+	return t && elf_check_static(page, len, t) == -ELIBBAD;
 }

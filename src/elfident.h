@@ -54,9 +54,10 @@ const struct qus_target *elf_identify(const uint8_t hdr[QUS_HEADER_SIZE]);
 int elf_check_static(const uint8_t *data, size_t size, const struct qus_target *t);
 
 /*
- * 1 if the file @path is an ELF program of a table target that names a
- * dynamic loader (PT_INTERP in its first page), 0 if not or unknown, -errno.
+ * Whether @page, the first @len bytes of a file (zero-padded to at least
+ * QUS_HEADER_SIZE), is an ELF program of a table target that names a
+ * dynamic loader (PT_INTERP among program headers within @page).
  */
-int elf_file_needs_loader(const char *path);
+bool elf_needs_loader(const uint8_t *page, size_t len);
 
 #endif

@@ -37,15 +37,18 @@ static bool arch_matches(const struct qus_pattern *p, const struct qus_target *t
 	return false;
 }
 
-enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct guard_natives *n,
-			       const struct qus_host *h, char *what, size_t whatlen)
+enum guard_verdict guard_entry(const struct binfmt_entry *e, const uint8_t *interp_hdr,
+			       const struct guard_natives *n, const struct qus_host *h, char *what,
+			       size_t whatlen)
 {
 	uint8_t hdr[QUS_HEADER_SIZE];
 
 	/* Extension entries never match by content; the interpreter check is moot. */
 	if (!e->is_magic)
 		return GUARD_OK;
-	if (elf_read_header(AT_FDCWD, e->interpreter, hdr) > 0 && pattern_match(&e->pattern, hdr)) {
+	if (!interp_hdr && elf_read_header(AT_FDCWD, e->interpreter, hdr) > 0)
+		interp_hdr = hdr;
+	if (interp_hdr && pattern_match(&e->pattern, interp_hdr)) {
 		snprintf(what, whatlen, "%s", e->interpreter);
 		return GUARD_MATCHES_INTERPRETER;
 	}

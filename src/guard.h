@@ -34,11 +34,14 @@ void guard_load_natives(struct guard_natives *n);
 
 /*
  * Check @e against its interpreter, the native programs in @n and synthetic
- * headers of the host's architecture.  On a refusal, @what names the file
- * or architecture that matched.
+ * headers of the host's architecture.  @interp_hdr: the interpreter's first
+ * QUS_HEADER_SIZE bytes, zero-padded, if the caller has read them already
+ * (else NULL: read here).  On a refusal, @what names the file or
+ * architecture that matched.
  */
-enum guard_verdict guard_entry(const struct binfmt_entry *e, const struct guard_natives *n,
-			       const struct qus_host *h, char *what, size_t whatlen);
+enum guard_verdict guard_entry(const struct binfmt_entry *e, const uint8_t *interp_hdr,
+			       const struct guard_natives *n, const struct qus_host *h, char *what,
+			       size_t whatlen);
 
 /*
  * For the credential flag: 0 if @interpreter and every directory above it

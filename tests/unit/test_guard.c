@@ -44,7 +44,7 @@ static void test_foreign_entry_passes(void **state)
 			continue;
 		assert_int_equal(plan_entry(&qus_targets[i], "/nonexistent", "", QUS_FLAG_F, &e),
 				 0);
-		assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)), GUARD_OK);
+		assert_int_equal(guard_entry(&e, NULL, &natives, &h, what, sizeof(what)), GUARD_OK);
 	}
 }
 
@@ -59,13 +59,13 @@ static void test_host_entry_refused(void **state)
 	(void)state;
 	guard_load_natives(&natives);
 	assert_int_equal(plan_entry(h.target, "/nonexistent", "", 0, &e), 0);
-	assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)),
+	assert_int_equal(guard_entry(&e, NULL, &natives, &h, what, sizeof(what)),
 			 GUARD_MATCHES_NATIVE_FILE);
 	assert_string_equal(what, "/proc/self/exe");
 
 	/* A pattern that matches any ELF at all: the worst malformed entry. */
 	e.pattern.len = 4;
-	assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)),
+	assert_int_equal(guard_entry(&e, NULL, &natives, &h, what, sizeof(what)),
 			 GUARD_MATCHES_NATIVE_FILE);
 }
 
@@ -82,7 +82,7 @@ static void test_host_arch_refused(void **state)
 	/* Pretend the host is aarch64 while checking an aarch64 entry. */
 	host_override(&h, arch_find("aarch64"));
 	assert_int_equal(plan_entry(arch_find("aarch64"), "/nonexistent", "", 0, &e), 0);
-	assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)),
+	assert_int_equal(guard_entry(&e, NULL, &natives, &h, what, sizeof(what)),
 			 GUARD_MATCHES_HOST_ARCH);
 	assert_string_equal(what, "aarch64");
 }
@@ -103,7 +103,7 @@ static void test_interpreter_refused(void **state)
 	write_file(path, hdr, sizeof(hdr), 0755);
 	assert_int_equal(plan_entry(arch_find("riscv64"), dir, "", QUS_FLAG_F, &e), 0);
 	assert_string_equal(e.interpreter, path);
-	assert_int_equal(guard_entry(&e, &natives, &h, what, sizeof(what)),
+	assert_int_equal(guard_entry(&e, NULL, &natives, &h, what, sizeof(what)),
 			 GUARD_MATCHES_INTERPRETER);
 	assert_string_equal(what, path);
 	unlink(path);
