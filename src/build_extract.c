@@ -160,11 +160,7 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
 		jw_string(&d.w, NULL, x->skipped[i]);
 	jw_end_array(&d.w);
 	jw_end_object(&d.w);
-	r = jw_doc_end(&d);
-	if (r == 0)
-		r = write_file_atomic(x->dir, "package.json", d.text, d.len, 0644);
-	free(d.text);
-	return r;
+	return jw_doc_write(&d, x->dir, "package.json");
 }
 
 /* Say why @path was refused, from what the reader left in @err. */

@@ -145,11 +145,9 @@ static void report_failures(const char *path, const struct job_queue *q)
 {
 	size_t failed = 0, first = 0;
 
-	for (size_t i = q->count; i-- > 0;)
-		if (q->jobs[i].err < 0) {
-			failed++;
+	for (size_t i = 0; i < q->count; i++)
+		if (q->jobs[i].err < 0 && failed++ == 0)
 			first = i;
-		}
 	msg("%s: cannot write the release files of %s%s: %s; %s is as it was", path,
 	    q->jobs[first].src, failed > 1 ? " and others" : "", strerror(-q->jobs[first].err),
 	    path);

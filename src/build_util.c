@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -84,14 +85,30 @@ void build_remove_dir(int parent, const char *name)
 
 int build_swap_dir(int parent, const char *tmp, const char *final)
 {
+	char old[NAME_MAX + 1];
+
 	/* Exchanged, not removed then renamed: @final never goes missing. */
 	if (renameat2(parent, tmp, parent, final, RENAME_EXCHANGE) == 0) {
 		build_remove_dir(parent, tmp);
 		return 0;
 	}
-	if (errno != ENOENT)
+	if (errno == ENOENT) /* no @final yet */
+		return renameat(parent, tmp, parent, final) < 0 ? -errno : 0;
+	if (errno != EINVAL) /* EINVAL: a file system without exchange (NFS) */
 		return -errno;
-	return renameat(parent, tmp, parent, final) < 0 ? -errno : 0;
+	/* Then aside and in: @final is missing between the two renames. */
+	if (snprintf(old, sizeof(old), "%s.old", tmp) >= (int)sizeof(old))
+		return -ENAMETOOLONG;
+	if (renameat(parent, final, parent, old) < 0)
+		return -errno;
+	if (renameat(parent, tmp, parent, final) < 0) {
+		int err = errno;
+
+		renameat(parent, old, parent, final);
+		return -err;
+	}
+	build_remove_dir(parent, old);
+	return 0;
 }
 
 /* Progress on a terminal only: "\r" lines that CI logs need not carry. */

@@ -144,8 +144,7 @@ static int check_entry(struct qus_ctx *ctx, const struct reg_request *req,
 		warn("%s: interpreter %s is not an executable file", e->name, e->interpreter);
 		return -1;
 	} else {
-		/* One read for the guard and the loader check: linkers put the program headers
-		 * first. */
+		/* One read for the guard and the loader check (program headers come first). */
 		_cleanup_close_ int fd = open(e->interpreter, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		long n = fd >= 0 ? read_full(fd, page, sizeof(page)) : -1;
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 void jw_init(struct json_writer *w, FILE *out)
 {
 	memset(w, 0, sizeof(*w));
@@ -191,6 +193,17 @@ int jw_doc_begin(struct json_doc *d)
 		return -ENOMEM;
 	jw_init(&d->w, d->f);
 	return 0;
+}
+
+int jw_doc_write(struct json_doc *d, int dirfd, const char *name)
+{
+	int r = jw_doc_end(d);
+
+	if (r == 0)
+		r = write_file_atomic(dirfd, name, d->text, d->len, 0644);
+	free(d->text);
+	d->text = NULL;
+	return r;
 }
 
 int jw_doc_end(struct json_doc *d)

@@ -50,6 +50,8 @@ int jw_doc_begin(struct json_doc *d);
 
 /* Finish it: 0 with d->text (d->len bytes; the caller frees it), or -ENOMEM. */
 int jw_doc_end(struct json_doc *d);
+/* jw_doc_end, then the text as file @name below @dirfd (write_file_atomic, 0644); frees it. */
+int jw_doc_write(struct json_doc *d, int dirfd, const char *name);
 
 /*
  * Write @s as a JSON string literal, quotes included.  Bytes that are not

@@ -68,7 +68,6 @@ void oci_time(time_t t, char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* A JSON document in memory, then stored as a blob. */
 /* Finish @d and store it as a blob. */
 static int doc_put(struct json_doc *d, struct oci_layout *l, struct oci_blob *out)
 {
@@ -215,9 +214,5 @@ int oci_write_index_json(struct oci_layout *l, const struct oci_ref *refs, size_
 	}
 	jw_end_array(&d.w);
 	jw_end_object(&d.w);
-	r = jw_doc_end(&d);
-	if (r == 0)
-		r = write_file_atomic(l->root, "index.json", d.text, d.len, 0644);
-	free(d.text);
-	return r;
+	return jw_doc_write(&d, l->root, "index.json");
 }

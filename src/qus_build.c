@@ -157,15 +157,12 @@ int main(int argc, char **argv)
 				die_usage("'%s' is a stage: name it first (qus-build %s [OPTIONS])",
 					  argv[i], argv[i]);
 	build_catch_signals();
+	/* The stage named, or all three while they succeed. */
 	if (!stage || stage->takes_packages)
 		status = stage_extract(&o, argv + optind, argc - optind);
-	if (stage && !strcmp(stage->name, "tarballs"))
+	if (status == EXIT_OK && (!stage || !strcmp(stage->name, "tarballs")))
 		status = stage_tarballs(&o);
-	else if (stage && !strcmp(stage->name, "images"))
-		status = stage_images(&o);
-	if (!stage && status == EXIT_OK)
-		status = stage_tarballs(&o);
-	if (!stage && status == EXIT_OK)
+	if (status == EXIT_OK && (!stage || !strcmp(stage->name, "images")))
 		status = stage_images(&o);
 	return finish(status);
 }

@@ -103,6 +103,20 @@ run "$QB" tarballs -q -o "$tmp/fs4"
 rc_is 1 "tarballs into a read-only directory: exit 1"
 is "$err" "qus-build: cannot create $tmp/fs4/releases: Read-only file system" "... one line naming it"
 
+# A file system without exchanging renames (NFS): releases/ is put aside,
+# then replaced, as before there was RENAME_EXCHANGE.
+SHIM=$QUS_ROOT/build-asan/tests/unit/binfmt_fault.so
+cp -a "$tmp/ref" "$tmp/nx"
+SOURCE_DATE_EPOCH=1900000000 "$QB" extract -q -o "$tmp/nx" "$tmp/small.deb"
+before=$(snapshot "$tmp/nx/releases")
+ASAN_OPTIONS=$ASAN_OPTIONS:verify_asan_link_order=0 LD_PRELOAD=$SHIM QUS_FAULT_NO_EXCHANGE=1 \
+	run "$QB" tarballs -q -o "$tmp/nx"
+rc_is 0 "without RENAME_EXCHANGE: tarballs still replaces releases/"
+check "... with the new files" test "$(snapshot "$tmp/nx/releases")" != "$before"
+check "... which check out" sh -c "cd '$tmp/nx/releases' && sha256sum -c --quiet SHA256SUMS"
+is "$(leftovers "$tmp/nx")" "" "... and nothing put aside is left"
+rm -rf "$tmp/nx"
+
 # --- signals -----------------------------------------------------------------------
 # The real package (33 emulators, ~17 s in this build) into an output that
 # holds a complete earlier run of another date; a signal in each stage.

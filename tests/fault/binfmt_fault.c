@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fault injection for the cli tests (LD_PRELOAD, the sanitizer build of
- * qus): the kernel's answers to binfmt_misc writes that a healthy kernel
- * does not give on demand.  Only writes to a file named "register" below
- * a binfmt_misc directory are touched:
+ * Fault injection for the cli tests (LD_PRELOAD, the sanitizer builds of
+ * qus and qus-build): the kernel's answers that a healthy kernel does not
+ * give on demand.  Only writes to a binfmt_misc file and exchanging
+ * renames are touched:
  *
  *   QUS_FAULT_REGISTER_FAIL=N    the Nth register write fails (1 = first)
  *   QUS_FAULT_ERRNO=NUM          ... with this errno (default EIO)
@@ -12,6 +12,8 @@
  *                                without that flag answers
  *   QUS_FAULT_SIGNAL_ON_REMOVE=N right after an entry is removed ("-1"),
  *                                signal N arrives (as a Ctrl-C would)
+ *   QUS_FAULT_NO_EXCHANGE=1      renameat2(RENAME_EXCHANGE) fails with EINVAL,
+ *                                as on a file system without it (NFS)
  *
  * A test helper, not part of qus: a preload is the one way to make the
  * kernel's write fail at a chosen point without changing the program.
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 ssize_t write(int fd, const void *buf, size_t count);
+int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags);
 
 static int is_register_file(int fd)
 {
@@ -86,4 +89,20 @@ ssize_t write(int fd, const void *buf, size_t count)
 		}
 	}
 	return real_write(fd, buf, count);
+}
+
+int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags)
+{
+	static int (*real_renameat2)(int, const char *, int, const char *, unsigned);
+
+	if (getenv("QUS_FAULT_NO_EXCHANGE") && (flags & RENAME_EXCHANGE)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!real_renameat2) {
+		void *sym = dlsym(RTLD_NEXT, "renameat2");
+
+		memcpy(&real_renameat2, &sym, sizeof(sym));
+	}
+	return real_renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
 }

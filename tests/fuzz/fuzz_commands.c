@@ -90,8 +90,6 @@ static const char *const fixed_words[] = {
 	"-c",
 	"-g",
 	"-i",
-	"--persistent",
-	"--credential",
 	"--ignore-family",
 	"yes",
 	"no",
