@@ -50,7 +50,9 @@ static const char usage[] =
 	"\n"
 	"Time stamps are SOURCE_DATE_EPOCH if set, else the package's build time.\n"
 	"Exit status: 0 done, 1 a package was refused or a file could not be\n"
-	"written (nothing is left under a final name), 2 usage error.\n";
+	"written (nothing is left under a final name), 2 usage error.  SIGINT,\n"
+	"SIGTERM or SIGHUP stop it between two files; the output of the stage under\n"
+	"way stays as it was, and qus-build ends by that signal.\n";
 
 static const struct stage {
 	const char *name;
