@@ -34,11 +34,10 @@ host_target() { "$QUS" targets --json | jq -r '.targets[] | select(.native == "h
 # Run "$@" as root of a new user namespace whose own binfmt_misc instance is
 # mounted on /proc/sys/fs/binfmt_misc (Linux >= 6.7).  Execs inside use that
 # instance; the host's is never touched, whatever the command registers.
-in_private_binfmt() {
-	unshare --user --map-root-user --mount --propagation private -- \
-		/bin/bash -c 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || exit 97
-exec "$@"' private "$@"
-}
+_PRIVATE_BINFMT=(unshare --user --map-root-user --mount --propagation private --
+	/bin/bash -c 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || exit 97
+exec "$@"' private)
+in_private_binfmt() { "${_PRIVATE_BINFMT[@]}" "$@"; }
 
 # Whether this kernel gives user namespaces their own binfmt_misc.
 private_binfmt_works() { in_private_binfmt test -e /proc/sys/fs/binfmt_misc/register 2>/dev/null; }
@@ -53,9 +52,41 @@ enter_private_binfmt() {
 		exit 0
 	fi
 	rm -rf "$_tap_tmp"
-	QUS_IN_PRIVATE=1 exec unshare --user --map-root-user --mount --propagation private -- \
-		/bin/bash -c 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || exit 97
-exec "$@"' private bash "$0" "$@"
+	QUS_IN_PRIVATE=1 exec "${_PRIVATE_BINFMT[@]}" bash "$0" "$@"
+}
+
+# Which targets this host runs itself, and what a fixture prints there.
+# A test never assumes the answer: kernels of one kind of machine differ
+# (one x86_64 VM build refuses i386 programs, another runs them; arm64 CPUs
+# may lack AArch32), so expectations come from the kernel in front of us.
+
+# qus's verdict on target $1: host, compat (a 32-bit mode the kernel runs)
+# or no.  $KERNEL_SIM, when set, is the command that runs
+# programs in a simulated kernel (tests/cli/native.sh).
+native_kind() {
+	${KERNEL_SIM:-} "$QUS" targets --json | jq -r --arg t "$1" '.targets[] | select(.name == $t) | .native'
+}
+
+# The kernel's own answer, asked without qus: whether PROGRAM ARGS... runs in
+# a user namespace whose binfmt_misc is empty, where no emulator can take it.
+kernel_runs() { { ${KERNEL_SIM:-} "${_PRIVATE_BINFMT[@]}" "$@" >/dev/null 2>&1; } 2>/dev/null; }
+
+# What `uname -m` prints in fixture $1 (Debian architecture) here, where it
+# prints $2 under emulation: a program the kernel runs itself sees the
+# kernel's machine (a 32-bit program on a 64-bit kernel too, unless it asks
+# for the PER_LINUX32 personality, which busybox does not).
+fixture_uname() {
+	if kernel_runs "$(busybox_path "$1")" true; then uname -m; else echo "$2"; fi
+}
+
+# The flags qus register chooses by default on this kernel: P needs 5.12
+# (the kernel tells the emulator through AT_FLAGS), F 4.8.
+default_flags() {
+	local ma mi
+	IFS=. read -r ma mi _ <<<"$(uname -r)"
+	if [ "$ma" -gt 5 ] || { [ "$ma" = 5 ] && [ "${mi%%[!0-9]*}" -ge 12 ]; }; then echo POF
+	elif [ "$ma" -gt 4 ] || { [ "$ma" = 4 ] && [ "${mi%%[!0-9]*}" -ge 8 ]; }; then echo OF
+	else echo O; fi
 }
 
 # The text of every entry file: a fingerprint of the whole registration.
