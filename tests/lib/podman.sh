@@ -5,12 +5,24 @@
 
 POD_TOOLS="podman runc"
 
-# runc: crun rejects this machine's cgroup layout.  Explicit rlimits: the
-# machine's hard limits are below podman's defaults, which runc then fails
-# to set.  No network: nothing in the suites needs one.
+# runc: crun rejects the cgroup layout of this project's VMs, and setup.sh
+# installs runc everywhere.  No network: nothing in the suites needs one.
+# Rlimits: podman asks for its own defaults (nofile 1048576), and runc
+# cannot raise a limit above what its processes hold when root lacks
+# CAP_SYS_RESOURCE (as in these VMs; podman itself runs conmon with fewer
+# processes than the caller may have).  The suites need at most 1024 files
+# and 4096 processes per container: that, or the caller's hard limit where
+# it is lower, is always below what runc holds.
+_pod_limit() { # ulimit option, what the suites need
+	local v
+	v=$(ulimit -H "$1")
+	[ "$v" != unlimited ] && [ "$v" -lt "$2" ] && echo "$v" || echo "$2"
+}
+POD_LIMITS=(--ulimit "nofile=$(_pod_limit -n 1024):$(_pod_limit -n 1024)"
+	--ulimit "nproc=$(_pod_limit -u 4096):$(_pod_limit -u 4096)")
 P() { podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs "$@"; }
-R() { P run --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --network none "$@"; }
-B() { P build -q --pull=never --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 "$@"; }
+R() { P run --runtime runc "${POD_LIMITS[@]}" --network none "$@"; }
+B() { P build -q --pull=never --runtime runc "${POD_LIMITS[@]}" "$@"; }
 
 pod_cleanup() {
 	[ -d "$W/storage" ] && P system reset -f >/dev/null 2>&1
