@@ -1,10 +1,10 @@
 #!/bin/bash
 # Assemble the probe programs (probes/*.s) with Debian's cross binutils and
-# write src/probe_code.c, the bytes qus embeds.  Building qus needs no cross
+# write src/core/probe_code.c, the bytes qus embeds.  Building qus needs no cross
 # tool: the output is committed, and tests/cli/probes.sh runs this again and
 # checks that the committed bytes are exactly what the sources assemble to.
 #
-#   probes/generate.sh [OUTPUT]      (default src/probe_code.c)
+#   probes/generate.sh [OUTPUT]      (default src/core/probe_code.c)
 #
 # Each probe writes "qus-probe TARGET\n" to standard output and exits 0.  The
 # code must be position-independent with no relocation left, so the bytes
@@ -12,7 +12,7 @@
 # qus wraps them in a minimal ELF header.
 set -euo pipefail
 cd "$(dirname "$0")"
-out=${1:-../src/probe_code.c}
+out=${1:-../src/core/probe_code.c}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 
 # target  source  binutils-prefix  as-flags  defsyms  e_flags (- = the object's)  ld-flags (- = no link)

@@ -6,7 +6,7 @@ enter_private_binfmt
 BM=/proc/sys/fs/binfmt_misc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-nprobes=$(grep -c '^	{ "' "$QUS_ROOT/src/probe_code.c")
+nprobes=$(grep -c '^	{ "' "$QUS_ROOT/src/core/probe_code.c")
 check "at least 20 targets have a probe program ($nprobes)" [ "$nprobes" -ge 20 ]
 
 run "$QUS" check aarch64

@@ -1,5 +1,5 @@
 # Debian's own qemu-user-static configuration (/usr/lib/binfmt.d/qemu-*.conf)
-# against qus's table.  Allowed differences, explained in src/arch.c:
+# against qus's table.  Allowed differences, explained in src/core/arch.c:
 #   EI_OSABI (byte 7): qus accepts any value, Debian 0..3 for some targets;
 #   ppc64le's e_machine high byte (19): Debian ignores it, qus matches 0.
 # Everything else (magic, mask, length) must be identical, and both must pick

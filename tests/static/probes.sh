@@ -1,4 +1,4 @@
-# The probe bytes qus embeds (src/probe_code.c) are exactly what their
+# The probe bytes qus embeds (src/core/probe_code.c) are exactly what their
 # assembly sources (probes/*.s) assemble to: probes/generate.sh runs again
 # with Debian's cross binutils and the result must not differ by a byte.
 . "$(dirname "$0")/../lib/env.sh"
@@ -12,9 +12,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 run "$QUS_ROOT/probes/generate.sh" "$tmp/probe_code.c"
 rc_is 0 "probes/generate.sh assembles every probe"
-run diff -u "$QUS_ROOT/src/probe_code.c" "$tmp/probe_code.c"
-rc_is 0 "src/probe_code.c is what probes/*.s assemble to, byte for byte"
-n=$(grep -c '^	{ "' "$QUS_ROOT/src/probe_code.c")
+run diff -u "$QUS_ROOT/src/core/probe_code.c" "$tmp/probe_code.c"
+rc_is 0 "src/core/probe_code.c is what probes/*.s assemble to, byte for byte"
+n=$(grep -c '^	{ "' "$QUS_ROOT/src/core/probe_code.c")
 check "$n probes embedded (at least 20)" [ "$n" -ge 20 ]
 # A changed source must show up: the check above is not vacuous.
 cp -r "$QUS_ROOT/probes" "$tmp/p"

@@ -70,7 +70,7 @@ run U "$Q" run -- sh -c "$(bb arm64) uname -m"
 is "$out" aarch64 "a native shell under qus run starts a foreign program"
 
 # --- qus check inside: every probe through the private registration ---------------
-nprobes=$(grep -c '^	{ "' "$QUS_ROOT/src/probe_code.c")
+nprobes=$(grep -c '^	{ "' "$QUS_ROOT/src/core/probe_code.c")
 run U "$Q" run -- "$Q" check
 rc_is 0 "qus run -- qus check: exit 0"
 like "$out" "qus: $nprobes ok, 0 failed" "... every probe ran, rootless ($nprobes)"

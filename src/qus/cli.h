@@ -27,7 +27,7 @@ enum { EXIT_RUN_FAIL = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
 /* How the command-line layer ends the process: exit(). */
 noreturn void cli_exit(int status);
 
-/* The whole command line, as main() gets it; src/main.c is only this call. */
+/* The whole command line, as main() gets it; src/qus/main.c is only this call. */
 int qus_main(int argc, char **argv);
 
 /* "qus: <message>" on stderr. */

@@ -2,7 +2,7 @@
 /*
  * Probe programs: for most targets a few instructions that write
  * "qus-probe TARGET\n" to standard output and exit 0 (the sources in probes/, assembled
- * by probes/generate.sh into src/probe_code.c), wrapped here in a minimal
+ * by probes/generate.sh into src/core/probe_code.c), wrapped here in a minimal
  * ELF file.  They answer two questions:
  *
  * - Does the kernel run a target's programs by itself?  The only reliable
@@ -23,7 +23,7 @@
 /* Largest probe executable: headers plus the longest probe code. */
 #define PROBE_ELF_MAX 512
 
-/* One target's probe code (generated: src/probe_code.c). */
+/* One target's probe code (generated: src/core/probe_code.c). */
 struct probe_code {
 	const char *target; /* qus_target.name */
 	uint32_t e_flags;   /* what the ELF header needs (ABI, EABI version, BE8) */
