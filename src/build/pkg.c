@@ -361,18 +361,6 @@ int pkg_read_deb(const char *path, const struct pkg_read_opts *ro, struct pkg_in
 
 /* ---- RPM ------------------------------------------------------------------ */
 
-/*
- * RPM's architecture names -> Debian's, which name the extract directories
- * and map to OCI platforms.
- */
-static const struct {
-	const char *rpm, *deb;
-} rpm_arches[] = {
-	{ "x86_64", "amd64" },	  { "aarch64", "arm64" }, { "ppc64le", "ppc64el" },
-	{ "s390x", "s390x" },	  { "i686", "i386" },	  { "armv7hl", "armhf" },
-	{ "riscv64", "riscv64" },
-};
-
 /* Every RPM file starts with this lead (rpm's lib/rpmlead.c). */
 static const uint8_t rpm_lead_magic[4] = { 0xed, 0xab, 0xee, 0xdb };
 
@@ -406,6 +394,7 @@ static int rpm_header(int fd, off_t off, bool want, struct pkg_info *info, off_t
 	_cleanup_free_ uint8_t *blob = NULL;
 	uint32_t n, size;
 	char release[64] = "", version[64] = "";
+	const struct qus_platform *pf;
 
 	if (pread(fd, h, sizeof(h), off) != (ssize_t)sizeof(h) || memcmp(h, magic, 4))
 		return refuse(err, NULL, "not an RPM package: no header at offset %lld",
@@ -454,11 +443,12 @@ static int rpm_header(int fd, off_t off, bool want, struct pkg_info *info, off_t
 			snprintf(dst, dsize, "%s", str);
 	}
 	snprintf(info->version, sizeof(info->version), "%s-%s", version, release);
-	for (size_t i = 0; i < ARRAY_SIZE(rpm_arches); i++)
-		if (!strcmp(info->arch, rpm_arches[i].rpm)) {
-			snprintf(info->arch, sizeof(info->arch), "%s", rpm_arches[i].deb);
-			return version[0] ? 0 : refuse(err, NULL, "no Version in the RPM header");
-		}
+	/* Debian's name names the extract directories and maps to OCI platforms. */
+	pf = platform_by_rpm(info->arch);
+	if (pf) {
+		snprintf(info->arch, sizeof(info->arch), "%s", pf->debian);
+		return version[0] ? 0 : refuse(err, NULL, "no Version in the RPM header");
+	}
 	return refuse(err, NULL, "an RPM for the architecture '%s', which qus-build does not know",
 		      info->arch);
 }

@@ -33,25 +33,6 @@
 /* Longest target name (aarch64_be, microblazeel, sparc32plus) and then some. */
 #define QUS_NAME_MAX 16
 
-/* Debian's architecture names -> OCI platforms (image-spec config.md, Go's GOARCH). */
-static const struct platform {
-	const char *deb, *arch, *variant;
-} platforms[] = {
-	{ "amd64", "amd64", NULL },	{ "arm64", "arm64", NULL },
-	{ "armhf", "arm", "v7" },	{ "armel", "arm", "v5" },
-	{ "i386", "386", NULL },	{ "ppc64el", "ppc64le", NULL },
-	{ "s390x", "s390x", NULL },	{ "mips64el", "mips64le", NULL },
-	{ "riscv64", "riscv64", NULL },
-};
-
-static const struct platform *platform_of(const char *deb)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(platforms); i++)
-		if (!strcmp(platforms[i].deb, deb))
-			return &platforms[i];
-	return NULL;
-}
-
 /* One layer to make: a file into usr/bin of its own tar.gz. */
 struct layer_job {
 	int dir;	    /* where the file is */
@@ -160,7 +141,7 @@ static const char *qus_for(const struct build_opts *o, const struct host_dir *h)
 
 /* What one host contributes: its layers and manifests. */
 struct host_images {
-	const struct platform *pf;
+	const struct qus_platform *pf;
 	size_t first_job, nemu; /* its emulator layers in the queue, after its qus layer */
 	struct oci_blob all, reg, emu[QUS_NTARGETS];
 	const struct qus_target *emu_target[QUS_NTARGETS];
@@ -209,8 +190,8 @@ static int shared_tag(struct oci_layout *l, struct refs *refs, const char *tag,
 		if (!b)
 			continue;
 		m[n].manifest = *b;
-		m[n].arch = hi[h].pf->arch;
-		m[n].variant = hi[h].pf->variant;
+		m[n].arch = hi[h].pf->oci_arch;
+		m[n].variant = hi[h].pf->oci_variant;
 		n++;
 	}
 	if (n == 0)
@@ -246,8 +227,8 @@ static int host_manifests(struct oci_layout *l, const struct host_dir *h, struct
 {
 	struct oci_layer layers[QUS_NTARGETS + 1];
 	struct oci_image img = {
-		.arch = hi->pf->arch,
-		.variant = hi->pf->variant,
+		.arch = hi->pf->oci_arch,
+		.variant = hi->pf->oci_variant,
 		.created = h->date,
 		.version = h->version,
 		.source = h->source,
@@ -355,7 +336,7 @@ int stage_images(const struct build_opts *o)
 	for (int h = 0; h < nhosts; h++) {
 		const char *qus = qus_for(o, &hosts[h]);
 
-		hi[h].pf = platform_of(hosts[h].arch);
+		hi[h].pf = platform_by_debian(hosts[h].arch);
 		if (!hi[h].pf) {
 			msg("images: no OCI platform for the Debian architecture %s",
 			    hosts[h].arch);

@@ -163,10 +163,13 @@ int stage_tarballs(const struct build_opts *o)
 
 	if (nhosts < 0)
 		return EXIT_FAIL;
-	/* The unprefixed files are for x86_64 hosts, as in the seeds (else the first). */
-	for (int h = 0; h < nhosts; h++)
-		if (!strcmp(hosts[h].host, "x86_64"))
+	/* The unprefixed files are the seeds' host's (x86_64), else the first host's. */
+	for (int h = 0; h < nhosts; h++) {
+		const struct qus_platform *pf = platform_by_debian(hosts[h].arch);
+
+		if (pf && pf->seeds_unprefixed)
 			primary = (size_t)h;
+	}
 	/*
 	 * Written into a directory of its own, which takes the place of
 	 * releases/ when every file and SHA256SUMS are written: an error, a

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The 34 targets of QEMU's scripts/qemu-binfmt-conf.sh, with their ELF
- * identity.  elf.c turns each row into a binfmt_misc magic and mask:
+ * identity.  elfident.c turns each row into a binfmt_misc magic and mask:
  *
  *   bytes  0..6   \x7fELF, EI_CLASS, EI_DATA, EI_VERSION: exact
  *   byte   7      EI_OSABI: any.  Linux's own ELF loader ignores it, so an
@@ -245,5 +245,44 @@ const struct qus_target *arch_with_byte_order(const struct qus_target *t, uint8_
 		    o->mips_abi == t->mips_abi && o->elf_data == elf_data)
 			return o;
 	}
+	return NULL;
+}
+
+/*
+ * The machines Debian builds QEMU's user emulators for (bookworm, trixie,
+ * sid), by every name.  OCI: the image-spec's platform values (Go's GOARCH
+ * and GOARM: arm/v7 for armhf, arm/v5 for armel).  RPM: Fedora's names.
+ * The seeds' release files without a prefix were built on x86_64 hosts.
+ */
+/* clang-format off */
+const struct qus_platform qus_platforms[] = {
+	{ "amd64",    "x86_64",  "x86_64",      "amd64",    NULL, "x86_64",      true },
+	{ "arm64",    "aarch64", "aarch64",     "arm64",    NULL, "aarch64",     false },
+	{ "armhf",    "armv7hl", "armv7l",      "arm",      "v7", "arm",         false },
+	{ "armel",    NULL,      "armv5tel",    "arm",      "v5", "arm",         false },
+	{ "i386",     "i686",    "i686",        "386",      NULL, "i386",        false },
+	{ "ppc64el",  "ppc64le", "ppc64le",     "ppc64le",  NULL, "ppc64le",     false },
+	{ "s390x",    "s390x",   "s390x",       "s390x",    NULL, "s390x",       false },
+	{ "riscv64",  "riscv64", "riscv64",     "riscv64",  NULL, "riscv64",     false },
+	{ "mips64el", NULL,      "mips64",      "mips64le", NULL, "mips64el",    false },
+	{ "mipsel",   NULL,      "mips",        "mipsle",   NULL, "mipsel",      false },
+	{ "loong64",  NULL,      "loongarch64", "loong64",  NULL, "loongarch64", false },
+};
+/* clang-format on */
+const size_t qus_nplatforms = ARRAY_SIZE(qus_platforms);
+
+const struct qus_platform *platform_by_debian(const char *name)
+{
+	for (size_t i = 0; i < qus_nplatforms; i++)
+		if (!strcmp(qus_platforms[i].debian, name))
+			return &qus_platforms[i];
+	return NULL;
+}
+
+const struct qus_platform *platform_by_rpm(const char *name)
+{
+	for (size_t i = 0; i < qus_nplatforms; i++)
+		if (qus_platforms[i].rpm && !strcmp(qus_platforms[i].rpm, name))
+			return &qus_platforms[i];
 	return NULL;
 }

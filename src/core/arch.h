@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The table of QEMU user-mode targets.  It is the only place in qus that
- * names an architecture: every command (register, status, detect, export,
- * targets) reads it, and the binfmt_misc magic/mask of each entry is derived
- * from its ELF fields (see elf.c).
+ * The table of QEMU user-mode targets, and of the machines qus-build makes
+ * images for.  It is the only place in qus that names an architecture:
+ * every command (register, status, detect, export, targets) and every stage
+ * of qus-build reads it, and the binfmt_misc magic/mask of each entry is
+ * derived from its ELF fields (see elfident.c).
  */
 #ifndef QUS_ARCH_H
 #define QUS_ARCH_H
@@ -52,5 +53,28 @@ bool arch_word_in(const char *list, const char *word);
  * (uname -m says "mips64" on both big- and little-endian MIPS).
  */
 const struct qus_target *arch_with_byte_order(const struct qus_target *t, uint8_t elf_data);
+
+/*
+ * A machine by every name it goes by: a Debian architecture (packages), its
+ * RPM name (Fedora's packages), what its kernel's uname -m says (the seeds'
+ * HOST_ prefix of release files), its OCI platform (image indexes: the
+ * image-spec's GOARCH values and variants) and the target its programs are.
+ */
+struct qus_platform {
+	const char *debian;	 /* amd64, armhf, ppc64el, ... */
+	const char *rpm;	 /* x86_64, armv7hl, ...; NULL: Fedora has none */
+	const char *uname;	 /* x86_64, armv7l, ppc64le, ... */
+	const char *oci_arch;	 /* amd64, arm, 386, ppc64le, ... */
+	const char *oci_variant; /* v7, v5, or NULL */
+	const char *target;	 /* the qus target of its programs */
+	bool seeds_unprefixed;	 /* the seeds' unprefixed release files are this host's */
+};
+
+extern const struct qus_platform qus_platforms[];
+extern const size_t qus_nplatforms;
+
+/* The platform of a Debian or an RPM architecture name; NULL if unknown. */
+const struct qus_platform *platform_by_debian(const char *name);
+const struct qus_platform *platform_by_rpm(const char *name);
 
 #endif
