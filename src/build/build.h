@@ -14,8 +14,7 @@
 #include <time.h>
 
 #include "arch.h"
-
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+#include "exit_status.h"
 
 struct build_opts {
 	const char *out;
@@ -27,7 +26,7 @@ struct build_opts {
 
 /* "qus-build: <message>" on stderr. */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void build_die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "\rqus-build: STAGE I/N WHAT" on a terminal only, unless quiet. */
 void progress(const struct build_opts *o, const char *stage, unsigned i, unsigned n,

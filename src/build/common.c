@@ -31,7 +31,7 @@ void msg(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-noreturn void die_usage(const char *fmt, ...)
+noreturn void build_die_usage(const char *fmt, ...)
 {
 	va_list ap;
 

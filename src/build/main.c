@@ -124,12 +124,13 @@ int main(int argc, char **argv)
 			break;
 		case OPT_QUS:
 			if (o.nqus == sizeof(o.qus) / sizeof(o.qus[0]))
-				die_usage("too many --qus");
+				build_die_usage("too many --qus");
 			o.qus[o.nqus++] = optarg;
 			break;
 		case OPT_MAX_UNPACKED:
 			if (parse_uint(optarg, 1ul << 30, &mib) < 0 || mib == 0)
-				die_usage("--max-unpacked wants MiB, 1 or more, not '%s'", optarg);
+				build_die_usage("--max-unpacked wants MiB, 1 or more, not '%s'",
+						optarg);
 			o.max_unpacked = (unsigned long long)mib << 20;
 			break;
 		case 'q':
@@ -142,22 +143,24 @@ int main(int argc, char **argv)
 			printf("qus-build %s\n", QUS_VERSION);
 			return EXIT_OK;
 		case ':':
-			die_usage("option '%s' needs a value", argv[optind - 1]);
+			build_die_usage("option '%s' needs a value", argv[optind - 1]);
 		default:
-			die_usage("unknown option '%s'", argv[optind - 1]);
+			build_die_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (stage && !stage->takes_packages) {
 		if (optind != argc)
-			die_usage("%s takes no packages (it reads %s/extract)", stage->name, o.out);
+			build_die_usage("%s takes no packages (it reads %s/extract)", stage->name,
+					o.out);
 	} else if (optind == argc) {
-		die_usage("name the package(s) to read, e.g. qemu-user-static_*.deb");
+		build_die_usage("name the package(s) to read, e.g. qemu-user-static_*.deb");
 	}
 	for (int i = optind; !stage && i < argc; i++)
 		for (size_t k = 0; k < sizeof(stages) / sizeof(stages[0]); k++)
 			if (!strcmp(argv[i], stages[k].name) && access(argv[i], F_OK) < 0)
-				die_usage("'%s' is a stage: name it first (qus-build %s [OPTIONS])",
-					  argv[i], argv[i]);
+				build_die_usage(
+					"'%s' is a stage: name it first (qus-build %s [OPTIONS])",
+					argv[i], argv[i]);
 	build_catch_signals();
 	/* The stage named, or all three while they succeed. */
 	if (!stage || stage->takes_packages)
