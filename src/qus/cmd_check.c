@@ -15,8 +15,11 @@
 #include <unistd.h>
 
 #include "binfmt.h"
-#include "cli.h"
+#include "binfmt_access.h"
+#include "commands.h"
+#include "diag.h"
 #include "json.h"
+#include "options.h"
 #include "probe.h"
 #include "util.h"
 

@@ -12,10 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "commands.h"
+#include "diag.h"
 #include "entry.h"
 #include "export.h"
+#include "exporting.h"
+#include "options.h"
 #include "paths.h"
+#include "registration.h"
+#include "removal.h"
 #include "util.h"
 
 /* QEMU's flag options: -c yes is OC, -p yes is F, -g yes is P. */
@@ -28,6 +33,8 @@ static const struct {
 	{ 'p', QUS_FLAG_F, "--persistent" },
 	{ 'g', QUS_FLAG_P, "--preserve-argv0" },
 };
+
+enum { OPT_RESET = 0x1400 };
 
 static bool yes_or_die(const char *opt, const char *arg)
 {
@@ -53,146 +60,164 @@ static bool qemu_flag_option(int c, const char *arg, unsigned *flags)
 	return false;
 }
 
-int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
-{
-	enum { OPT_RESET = 0x1400, OPT_VERSION };
-	static const struct option longopts[] = {
-		{ "reset", no_argument, NULL, OPT_RESET },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "debian", no_argument, NULL, 'd' },
-		{ "systemd", required_argument, NULL, 's' },
-		{ "qemu-path", required_argument, NULL, 'Q' },
-		{ "qemu-suffix", required_argument, NULL, 'F' },
-		{ "exportdir", required_argument, NULL, 'e' },
-		{ "credential", required_argument, NULL, 'c' },
-		{ "persistent", required_argument, NULL, 'p' },
-		{ "preserve-argv0", required_argument, NULL, 'g' },
-		{ "ignore-family", required_argument, NULL, 'i' },
-		{ "binfmt-dir", required_argument, NULL, OPT_BINFMT_DIR },
-		{ 0 },
-	};
-	const char *qemu_dir = QEMU_DEFAULT_DIR, *qemu_suffix = QEMU_DEFAULT_SUFFIX;
-	const char *exportdir = NULL, *host_arch;
-	char *systemd_cpu = NULL;
-	bool reset = false, debian = false, include_native = false;
-	bool only_global = true; /* nothing but --binfmt-dir so far */
-	char **targets = calloc((size_t)argc + 1, sizeof(char *));
-	int ntargets = 0, c, status = EXIT_OK;
-	unsigned flags = 0;
+/* What the options ask for, parsed before anything is changed. */
+struct compat_request {
+	bool reset;	       /* --reset: remove every qemu-* entry first */
+	bool debian;	       /* --debian: update-binfmts files */
+	char *systemd;	       /* --systemd TARGET|ALL: binfmt.d files (an argv word) */
+	const char *exportdir; /* --exportdir */
 	struct entry_choice what;
+};
+
+static const struct option compat_longopts[] = {
+	{ "reset", no_argument, NULL, OPT_RESET },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "debian", no_argument, NULL, 'd' },
+	{ "systemd", required_argument, NULL, 's' },
+	{ "qemu-path", required_argument, NULL, 'Q' },
+	{ "qemu-suffix", required_argument, NULL, 'F' },
+	{ "exportdir", required_argument, NULL, 'e' },
+	{ "credential", required_argument, NULL, 'c' },
+	{ "persistent", required_argument, NULL, 'p' },
+	{ "preserve-argv0", required_argument, NULL, 'g' },
+	{ "ignore-family", required_argument, NULL, 'i' },
+	{ "binfmt-dir", required_argument, NULL, OPT_BINFMT_DIR },
+	{ 0 },
+};
+
+/* One option of the line into @rq (or @ctx); false if it is not one of ours. */
+static bool compat_option(struct qus_ctx *ctx, struct compat_request *rq, int c)
+{
+	if (qemu_flag_option(c, optarg, &rq->what.flags))
+		return true;
+	switch (c) {
+	case OPT_BINFMT_DIR:
+		ctx->binfmt_dir = optarg;
+		return true;
+	case OPT_RESET:
+		rq->reset = true;
+		return true;
+	case 'h':
+		fputs(usage_main, stdout);
+		cli_exit(EXIT_OK);
+	case 'V':
+		print_version();
+		cli_exit(EXIT_OK);
+	case 'd':
+		rq->debian = true;
+		return true;
+	case 's':
+		rq->systemd = optarg;
+		return true;
+	case 'Q':
+		rq->what.qemu_dir = optarg;
+		return true;
+	case 'F':
+		rq->what.qemu_suffix = optarg;
+		return true;
+	case 'e':
+		rq->exportdir = optarg;
+		return true;
+	case 'i':
+		rq->what.include_native = yes_or_die("--ignore-family", optarg);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The whole line into @rq; every usage error is found here, before anything changes. */
+static void compat_parse(struct qus_ctx *ctx, int argc, char **argv, struct compat_request *rq)
+{
+	char **targets = calloc((size_t)argc + 1, sizeof(char *));
+	int ntargets = 0, c;
 
 	if (!targets)
 		die(EXIT_FAIL, "out of memory");
-	/* '+': stop at the first word, which may be a command after global options. */
+	memset(rq, 0, sizeof(*rq));
+	rq->what.qemu_dir = QEMU_DEFAULT_DIR;
+	rq->what.qemu_suffix = QEMU_DEFAULT_SUFFIX;
+	/* '+': QEMU's script takes CPU names after the options, one at a time. */
 	for (;;) {
-		c = getopt_long(argc, argv, "+:hds:Q:F:e:c:p:g:i:V", longopts, NULL);
+		c = getopt_long(argc, argv, "+:hds:Q:F:e:c:p:g:i:V", compat_longopts, NULL);
 		if (c == -1) {
 			if (optind >= argc)
 				break;
-			if (ntargets == 0 && only_global && strcmp(argv[optind - 1], "--")) {
-				int r = dispatch_command(ctx, argc - optind, argv + optind);
-
-				if (r >= 0) {
-					free(targets);
-					return r;
-				}
-			}
-			/* QEMU's script takes CPU names after the options too. */
-			if (!arch_find(argv[optind]) && ascii_strcasecmp(argv[optind], "all"))
+			if (!arch_find(argv[optind]) && ascii_strcasecmp(argv[optind], "all")) {
+				free(targets);
 				die_usage(
 					"'%s' is neither a command nor a target (run 'qus --help' "
 					"for commands, 'qus targets' for targets)",
 					argv[optind]);
+			}
 			targets[ntargets++] = argv[optind++];
 			continue;
 		}
-		if (c != OPT_BINFMT_DIR)
-			only_global = false;
-		if (qemu_flag_option(c, optarg, &flags))
-			continue;
-		switch (c) {
-		case OPT_BINFMT_DIR:
-			ctx->binfmt_dir = optarg;
-			break;
-		case OPT_RESET:
-			reset = true;
-			break;
-		case 'h':
-			fputs(usage_main, stdout);
-			cli_exit(EXIT_OK);
-		case 'V':
-		case OPT_VERSION:
-			print_version();
-			cli_exit(EXIT_OK);
-		case 'd':
-			debian = true;
-			break;
-		case 's':
-			systemd_cpu = optarg;
-			break;
-		case 'Q':
-			qemu_dir = optarg;
-			break;
-		case 'F':
-			qemu_suffix = optarg;
-			break;
-		case 'e':
-			exportdir = optarg;
-			break;
-		case 'i':
-			include_native = yes_or_die("--ignore-family", optarg);
-			break;
-		default:
+		if (!compat_option(ctx, rq, c)) {
 			free(targets);
 			common_option(ctx, c, argv, "options", usage_main);
 		}
 	}
-	/* Every usage error before anything is changed. */
-	if (debian && systemd_cpu)
+	if (rq->debian && rq->systemd) {
+		free(targets);
 		die_usage("--debian and --systemd cannot be combined");
-	if (exportdir && !debian && !systemd_cpu)
+	}
+	if (rq->exportdir && !rq->debian && !rq->systemd) {
+		free(targets);
 		die_usage("--exportdir needs --systemd or --debian");
-	if (systemd_cpu)
-		targets[ntargets++] = systemd_cpu;
-	parse_targets_or_die(targets, ntargets, &what.targets);
+	}
+	if (rq->systemd)
+		targets[ntargets++] = rq->systemd;
+	parse_targets_or_die(targets, ntargets, &rq->what.targets);
 	free(targets);
-	what.qemu_dir = qemu_dir;
-	what.qemu_suffix = qemu_suffix;
-	what.flags = flags;
-	what.include_native = include_native;
+}
 
-	if (host_detect(&ctx->host) < 0)
-		warn("cannot tell the host's architecture (uname failed)");
-	/* QEMU's script lets HOST_ARCH stand in for uname -m. */
-	host_arch = getenv("HOST_ARCH");
-	if (host_arch && *host_arch)
-		override_host_or_die(ctx, host_arch);
+/* --reset, then registering or writing configuration. */
+static int compat_act(struct qus_ctx *ctx, const struct compat_request *rq)
+{
+	int status = EXIT_OK;
 
-	if (reset) {
+	if (rq->reset) {
 		struct target_set none = { { false }, false };
-		int r = run_unregister(ctx, &none, true, false);
+		int r = remove_entries(ctx, &none, true, false);
 
 		/* Without binfmt_misc, registering would only repeat the same error. */
 		if (r < 0)
 			return EXIT_FAIL;
 		status = r;
 	}
-	if (debian || systemd_cpu) {
+	if (rq->debian || rq->systemd) {
 		struct export_request req = {
-			.what = what,
-			.format = debian ? EXPORT_DEBIAN : EXPORT_SYSTEMD,
-			.dir = exportdir ? exportdir
-					 : (debian ? EXPORT_DEBIAN_DIR : EXPORT_SYSTEMD_DIR),
+			.what = rq->what,
+			.format = rq->debian ? EXPORT_DEBIAN : EXPORT_SYSTEMD,
+			.dir = rq->exportdir
+				       ? rq->exportdir
+				       : (rq->debian ? EXPORT_DEBIAN_DIR : EXPORT_SYSTEMD_DIR),
 		};
 
-		if (run_export(ctx, &req) != EXIT_OK)
+		if (export_entries(ctx, &req) != EXIT_OK)
 			status = EXIT_FAIL;
 	} else {
-		struct reg_request req = { .what = what };
+		struct reg_request req = { .what = rq->what };
 
-		if (run_register(ctx, &req, NULL) != EXIT_OK)
+		if (register_entries(ctx, &req, NULL) != EXIT_OK)
 			status = EXIT_FAIL;
 	}
 	return status;
+}
+
+int cmd_compat(struct qus_ctx *ctx, int argc, char **argv)
+{
+	struct compat_request rq;
+	const char *host_arch;
+
+	compat_parse(ctx, argc, argv, &rq);
+	if (host_detect(&ctx->host) < 0)
+		warn("cannot tell the host's architecture (uname failed)");
+	/* QEMU's script lets HOST_ARCH stand in for uname -m. */
+	host_arch = getenv("HOST_ARCH");
+	if (host_arch && *host_arch)
+		override_host_or_die(ctx, host_arch);
+	return compat_act(ctx, &rq);
 }

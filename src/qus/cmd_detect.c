@@ -4,8 +4,10 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "commands.h"
+#include "diag.h"
 #include "elfident.h"
+#include "options.h"
 
 const char usage_detect[] =
 	"Usage: qus detect [OPTIONS] FILE...\n"

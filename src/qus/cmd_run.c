@@ -20,9 +20,13 @@
 #include <unistd.h>
 
 #include "binfmt.h"
-#include "cli.h"
+#include "binfmt_access.h"
+#include "commands.h"
+#include "diag.h"
 #include "elfident.h"
+#include "options.h"
 #include "paths.h"
+#include "registration.h"
 #include "rootfs.h"
 #include "userns.h"
 #include "util.h"
@@ -199,7 +203,7 @@ static int register_private(struct qus_ctx *ctx, const struct run_request *rq, i
 	req.quiet = true;
 	req.skip_absent = true;
 	ctx->binfmt_dir = BINFMT_DEFAULT_DIR;
-	if (run_register(ctx, &req, &registered) != EXIT_OK && rq->what.targets.explicit)
+	if (register_entries(ctx, &req, &registered) != EXIT_OK && rq->what.targets.explicit)
 		die(EXIT_RUN_FAIL,
 		    "run: the targets named with --arch could not all be registered");
 	if (!registered)

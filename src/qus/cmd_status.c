@@ -9,8 +9,11 @@
 #include <unistd.h>
 
 #include "binfmt.h"
-#include "cli.h"
+#include "binfmt_access.h"
+#include "commands.h"
+#include "diag.h"
 #include "json.h"
+#include "options.h"
 #include "util.h"
 
 const char usage_status[] =

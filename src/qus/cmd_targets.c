@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "commands.h"
+#include "diag.h"
 #include "elfident.h"
 #include "entry.h"
 #include "json.h"
+#include "options.h"
 #include "paths.h"
 #include "util.h"
 

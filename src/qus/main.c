@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* qus: the command line is qus.c's; this file is only the process's entry. */
-#include "cli.h"
+#include "commands.h"
 
 int main(int argc, char **argv)
 {

@@ -32,7 +32,8 @@
 #include <unistd.h>
 
 #include "binfmt.h"
-#include "cli.h"
+#include "commands.h"
+#include "diag.h"
 #include "elfident.h"
 #include "entry.h"
 #include "plan.h"

@@ -4,8 +4,10 @@
 
 #include <errno.h>
 
-#include "cli.h"
+#include "binfmt_access.h"
+#include "diag.h"
 #include "entry.h"
+#include "options.h"
 
 static struct qus_ctx ctx_on_kernel(unsigned major, unsigned minor)
 {

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+#include "binfmt_access.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "binfmt.h"
+#include "diag.h"
+#include "entry.h"
+#include "paths.h"
+
+const char *binfmt_hint(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case EACCES:
+	case EPERM:
+		return " (run as root; in a container, start it with --privileged)";
+	case EROFS:
+		return " (binfmt_misc is read-only here; in a container, start it with --privileged)";
+	case ENODEV:
+		return " (this kernel has no binfmt_misc; load it with 'modprobe binfmt_misc')";
+	default:
+		return "";
+	}
+}
+
+bool binfmt_refuses_all(int err)
+{
+	return err == -EROFS || err == -EACCES || err == -EPERM;
+}
+
+const char *register_error_hint(int err, unsigned flags, const struct qus_host *h)
+{
+	if (err < 0)
+		err = -err;
+	if (err != EINVAL)
+		return binfmt_hint(err);
+	/* Kernels before 4.8 know no F: create_entry() stops at the letter, EINVAL. */
+	if ((flags & QUS_FLAG_F) && !host_kernel_at_least(h, 4, 8))
+		return " (flag F needs Linux 4.8 or later; register with --no-persistent)";
+	return "";
+}
+
+/*
+ * Whether this process runs in a container: it is the init of a PID
+ * namespace (podman and docker start the entrypoint as PID 1), or podman's
+ * marker file is there.  Not /.dockerenv: machine images built from docker
+ * images keep it.  A heuristic; it only decides a warning.
+ */
+static bool in_container(void)
+{
+	return getpid() == 1 || access("/run/.containerenv", F_OK) == 0;
+}
+
+static bool kernel_drops_entries_on_umount(struct qus_ctx *ctx)
+{
+	struct qus_host h = ctx->host;
+
+	if (!h.kernel_major && host_detect(&h) < 0)
+		return false;
+	return host_kernel_at_least(&h, 6, 7);
+}
+
+int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
+{
+	const char *dir = ctx->binfmt_dir;
+	int fd, r;
+
+	fd = binfmt_open(dir);
+	if (fd < 0) {
+		if (fd == -ENOENT)
+			warn("%s does not exist (the kernel has no binfmt_misc; load it with "
+			     "'modprobe binfmt_misc', or give the mount point with --binfmt-dir)",
+			     dir);
+		else
+			warn_err(fd, NULL, "cannot open %s", dir);
+		return -1;
+	}
+	r = binfmt_is_mounted(fd);
+	if (r == 1)
+		return fd;
+	if (r < 0) {
+		warn_err(r, NULL, "cannot examine %s", dir);
+		close(fd);
+		return -1;
+	}
+	if (access == BINFMT_READ) {
+		close(fd);
+		return -ENODEV;
+	}
+	/* Mount only on an empty directory: never hide files under a mount. */
+	r = binfmt_dir_is_empty(fd);
+	close(fd);
+	if (r <= 0) {
+		if (r < 0)
+			warn_err(r, NULL, "cannot read %s", dir);
+		else
+			warn("%s is not a binfmt_misc mount and is not empty; refusing to mount "
+			     "over it (give the mount point with --binfmt-dir)",
+			     dir);
+		return -1;
+	}
+	r = binfmt_mount(dir);
+	if (r < 0) {
+		warn_err(r, binfmt_hint(r), "cannot mount binfmt_misc on %s", dir);
+		return -1;
+	}
+	warn("binfmt_misc was not mounted; mounted it on %s", dir);
+	/*
+	 * Since Linux 6.7 the entries live as long as a mount of binfmt_misc
+	 * does.  A container's mounts go when it exits: what the register image
+	 * registers on a host without binfmt_misc mounted is gone right after.
+	 */
+	if (in_container() && kernel_drops_entries_on_umount(ctx))
+		warn("warning: entries last only while binfmt_misc is mounted somewhere, and this "
+		     "mount ends with this container; mount binfmt_misc on the host first "
+		     "(mount -t binfmt_misc binfmt_misc %s)",
+		     BINFMT_DEFAULT_DIR);
+	fd = binfmt_open(dir);
+	if (fd < 0) {
+		warn_err(fd, NULL, "cannot open %s", dir);
+		return -1;
+	}
+	return fd;
+}

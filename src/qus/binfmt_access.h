@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Opening binfmt_misc for a command (mounting it where that is asked and
+ * safe), and what to tell the user about the kernel's refusals.
+ */
+#ifndef QUS_BINFMT_ACCESS_H
+#define QUS_BINFMT_ACCESS_H
+
+#include <stdbool.h>
+
+#include "context.h"
+
+enum binfmt_access { BINFMT_READ, BINFMT_WRITE };
+
+/*
+ * Open the binfmt_misc directory.  BINFMT_WRITE mounts binfmt_misc if the
+ * directory is empty and says so.  Returns the directory fd; -ENODEV (no
+ * message) if it is not mounted and @access is BINFMT_READ; -1 after printing
+ * an error otherwise.
+ */
+int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access);
+
+/* What to do about an errno from writing to binfmt_misc, or "". */
+const char *binfmt_hint(int err);
+
+/*
+ * Whether -@err from a write concerns binfmt_misc as a whole (read-only, no
+ * permission): every further write fails alike, so it is said once.
+ */
+bool binfmt_refuses_all(int err);
+
+/* The same for registering an entry with @flags on host @h: also names flags the kernel lacks. */
+const char *register_error_hint(int err, unsigned flags, const struct qus_host *h);
+
+#endif

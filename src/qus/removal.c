@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+#include "removal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "binfmt.h"
+#include "binfmt_access.h"
+#include "diag.h"
+#include "util.h"
+
+/* @said: an error of binfmt_misc as a whole was reported already. */
+static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet, unsigned *n,
+		      bool *said)
+{
+	int r = binfmt_remove(fd, name);
+
+	if (r == -ENOENT) {
+		if (!quiet)
+			printf("%s: not registered\n", name);
+		return 0;
+	}
+	if (r < 0 && binfmt_refuses_all(r)) {
+		if (!*said)
+			warn_err(r, binfmt_hint(r), "cannot remove entries from %s",
+				 ctx->binfmt_dir);
+		*said = true;
+		return -1;
+	}
+	if (r < 0) {
+		warn_err(r, binfmt_hint(r), "%s: cannot remove from %s", name, ctx->binfmt_dir);
+		return -1;
+	}
+	(*n)++;
+	if (!quiet)
+		printf("%s: removed\n", name);
+	return 0;
+}
+
+int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all, bool quiet)
+{
+	unsigned removed = 0, failed = 0;
+	bool said = false;
+	/*
+	 * Mounted if need be, as for register: in a container the kernel's entries
+	 * are there even when this mount namespace has no binfmt_misc mount yet.
+	 */
+	int fd = cli_binfmt_open(ctx, BINFMT_WRITE);
+
+	if (fd < 0)
+		return -1; /* already reported: binfmt_misc cannot be opened at all */
+	if (all) {
+		char **names = NULL;
+		size_t count = 0;
+		int r = binfmt_list(fd, &names, &count);
+
+		if (r < 0) {
+			warn_err(r, NULL, "cannot list %s", ctx->binfmt_dir);
+			close(fd);
+			return EXIT_FAIL;
+		}
+		for (size_t i = 0; i < count; i++)
+			if (plan_is_qemu_entry(names[i]) &&
+			    remove_one(ctx, fd, names[i], quiet, &removed, &said))
+				failed++;
+		binfmt_free_names(names, count);
+	} else {
+		for (size_t i = 0; i < QUS_NTARGETS; i++) {
+			char name[QUS_NAME_MAX + 1];
+
+			if (!set->want[i])
+				continue;
+			plan_entry_name(&qus_targets[i], name, sizeof(name));
+			if (remove_one(ctx, fd, name, quiet, &removed, &said))
+				failed++;
+		}
+	}
+	close(fd);
+	if (!quiet || failed)
+		printf("qus: %u removed, %u failed\n", removed, failed);
+	return failed ? EXIT_FAIL : EXIT_OK;
+}
