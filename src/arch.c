@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The 34 targets of QEMU's scripts/qemu-binfmt-conf.sh, with their ELF
- * identity.  elf.c turns each row into a binfmt_misc magic and mask:
+ * identity.  elfident.c turns each row into a binfmt_misc magic and mask:
  *
  *   bytes  0..6   \x7fELF, EI_CLASS, EI_DATA, EI_VERSION: exact
  *   byte   7      EI_OSABI: any.  Linux's own ELF loader ignores it, so an

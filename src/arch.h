@@ -3,7 +3,7 @@
  * The table of QEMU user-mode targets.  It is the only place in qus that
  * names an architecture: every command (register, status, detect, export,
  * targets) reads it, and the binfmt_misc magic/mask of each entry is derived
- * from its ELF fields (see elf.c).
+ * from its ELF fields (see elfident.c).
  */
 #ifndef QUS_ARCH_H
 #define QUS_ARCH_H
@@ -24,7 +24,7 @@ enum qus_mips_abi {
 
 struct qus_target {
 	const char *name;	 /* QEMU's target name; the entry is named "qemu-<name>" */
-	const char *family;	 /* QEMU's family (REFERENCE.md section 2) */
+	const char *family;	 /* QEMU's family: qemu-binfmt-conf.sh skips the host's */
 	const char *emulator;	 /* emulator file stem: qemu-<emulator><suffix> */
 	const char *aliases;	 /* space-separated: Debian, uname -m, OCI platform names */
 	const char *native_on;	 /* other host targets whose kernels run this natively */

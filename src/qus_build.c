@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * qus-build: the release pipeline of the seeds (seed 002) in one program,
- * without a container engine.  Stages, each usable alone so that a pipeline
- * can stop, inspect and resume:
+ * qus-build: the release pipeline of multiarch/qemu-user-static in one
+ * program, without a container engine.  Stages, each usable alone so that a
+ * pipeline can stop, inspect and resume:
  *
  *   extract   package(s) -> OUT/extract/<arch>/qemu-*-static + package.json
  *   tarballs  OUT/extract -> OUT/releases: emulators, tar.gz, SHA256SUMS
+ *   images    OUT/extract (+ OUT/releases, + a static qus per host) -> OUT/oci,
+ *             an OCI image layout with multiarch/qemu-user-static's tags
  *
- * With packages and no stage name, both run.  Everything written goes
- * through a temporary name and a rename, under names qus-build makes from
- * the target table, never from paths inside a package.
+ * With packages and no stage name, all three run, each only if the one
+ * before succeeded.  Everything written goes through a temporary name and a
+ * rename, under names qus-build makes from the target table, never from
+ * paths inside a package.
  */
 #include <getopt.h>
 #include <malloc.h>

@@ -6,8 +6,8 @@
 #
 # Restoring uses shell builtins only (echo, printf, [, read, $(<file)):
 # should a wrong entry ever capture native executables, exec fails with
-# ELOOP for every program, and builtins are what still works
-# (REFERENCE.md section 5).  Only unmounting, at the very end, runs umount.
+# ELOOP for every program, and builtins are what still works (seen on this
+# project's machines).  Only unmounting, at the very end, runs umount.
 
 HG_DIR=/proc/sys/fs/binfmt_misc
 declare -gA HG_SAVED=()

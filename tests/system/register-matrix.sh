@@ -1,4 +1,4 @@
-# The register-method matrix (dbhi/qus's, REFERENCE.md section 3): who
+# The register-method matrix (after dbhi/qus's test matrix): who
 # registers (qus on the host, or our image in a privileged container), where
 # the emulator is, with or without flag F.  Each cell registers aarch64 alone,
 # then runs an arm64 container, and either
