@@ -1,5 +1,6 @@
 # --help, versions and usage errors of the built binary; help, golden files
 # and the man page cannot drift apart.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 run "$QUS" --help

@@ -46,14 +46,14 @@ hg_save() {
 }
 
 _hg_escape() { # hex digits -> \xHH text
-	local hex=$1 out= i
+	local hex=$1 out='' i
 	for ((i = 0; i < ${#hex}; i += 2)); do out+="\\x${hex:i:2}"; done
 	printf '%s' "$out"
 }
 
 # Register an entry again from the text its entry file showed.
 _hg_register() {
-	local name=$1 text=$2 line interp= flags= offset= magic= mask= ext=
+	local name=$1 text=$2 line interp='' flags='' offset='' magic='' mask='' ext=''
 	while IFS= read -r line; do
 		case $line in
 		"interpreter "*) interp=${line#interpreter } ;;
