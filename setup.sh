@@ -14,7 +14,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 # What the build, the tests and the main job need, all from Debian.
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
-qemu-user-static binfmt-support systemd util-linux jq groff-base file clang-format
+qemu-user-static binfmt-support systemd util-linux jq groff-base man-db file clang-format shellcheck
 clang libclang-rt-14-dev valgrind
 uidmap debootstrap passwd libarchive-dev liblzma-dev libdeflate-dev libssl-dev rpm zstd skopeo umoci
 podman runc docker-registry curl
