@@ -14,7 +14,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 # What the build, the tests and the main job need, all from Debian.
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
-qemu-user-static binfmt-support systemd util-linux jq groff-base file clang-format
+qemu-user-static binfmt-support systemd util-linux jq groff-base man-db file clang-format shellcheck
 clang libclang-rt-14-dev valgrind
 uidmap debootstrap passwd libarchive-dev liblzma-dev libdeflate-dev libssl-dev rpm zstd skopeo umoci
 podman runc docker-registry curl
@@ -33,7 +33,9 @@ gcc-12-multilib-sparc64-linux-gnu libc6-dev-sparc-sparc64-cross"
 # The cross compilers and C libraries above build the test matrix's static
 # Hello Worlds (tests/system/matrix.sh) and, with their binutils, check the
 # embedded probe bytes (tests/static/probes.sh); qus itself needs none.
-# Architectures of the foreign busybox-static fixtures (REFERENCE.md section 4).
+# Architectures of the foreign busybox-static fixtures: Debian 12 has
+# busybox-static for these (not for riscv64, which is not an architecture of
+# its archive).
 FOREIGN_ARCHS="arm64 armhf armel i386 s390x ppc64el mips64el"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -46,8 +48,8 @@ need_root() {
 }
 
 # apt-get update often exits non-zero here because one foreign architecture's
-# security index fails to download (REFERENCE.md section 4); the packages are
-# still there.  Retry, then go on and let the installs say what is missing.
+# security index fails to download (seen for ppc64el, i386 and armhf); the
+# packages are still there.  Retry, then go on and let the installs say what is missing.
 apt_update() {
 	local i
 	for i in 1 2 3; do

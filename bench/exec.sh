@@ -17,6 +17,7 @@
 # Usage: bench/exec.sh [-n ROUNDS] [-u USER]   prints markdown table rows
 #   -u USER  also measure qus run as USER (setpriv; root only), e.g. a user
 #            with /etc/subuid ranges, for whom newuidmap/newgidmap run too
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 rounds=300
 user=
@@ -42,12 +43,13 @@ Q=$BW/qus BB=$BW/busybox
 BM=/proc/sys/fs/binfmt_misc
 
 # The entries' half: inside a private instance.
+# shellcheck disable=SC2317 # pre_* and case_* are called by name, by alternate (lib.sh)
 if [ -n "$entries" ]; then
 	# Debian's entry under another name, so both can be registered at once.
-	sed 's/^:qemu-aarch64:/:debian-aarch64:/' "$DEB_CONF" >$BM/register
+	sed 's/^:qemu-aarch64:/:debian-aarch64:/' "$DEB_CONF" >"$BM/register"
 	"$Q" register -q arm64
-	pre_ours() { echo 0 >$BM/debian-aarch64 && echo 1 >$BM/qemu-aarch64; }
-	pre_debian() { echo 0 >$BM/qemu-aarch64 && echo 1 >$BM/debian-aarch64; }
+	pre_ours() { echo 0 >"$BM/debian-aarch64" && echo 1 >"$BM/qemu-aarch64"; }
+	pre_debian() { echo 0 >"$BM/qemu-aarch64" && echo 1 >"$BM/debian-aarch64"; }
 	case_ours() { "$BB" true; }
 	case_debian() { "$BB" true; }
 	case_direct() { "$EMU" "$BB" true; }

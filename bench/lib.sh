@@ -70,7 +70,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # its p10-p90 range over its median, as a fraction of TARGET) is "within
 # noise".
 row() {
-	local title=$1 ours=$2 atitle=$3 anchor=$4 target=$5 r met= m lo hi
+	local title=$1 ours=$2 atitle=$3 anchor=$4 target=$5 r met='' m lo hi
 	r=$(ratio "$(median "$ours")" "$(median "$anchor")")
 	if [ -n "$target" ]; then
 		read -r m lo hi < <(stats "$anchor")

@@ -18,6 +18,7 @@
 # the floor of the extract stage.
 #
 # Usage: bench/pipeline.sh [-n ROUNDS]     prints markdown table rows
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_rounds 3 "$@"
 need_release_qus

@@ -15,6 +15,7 @@
 # the same as on the host's; the host is not touched).
 #
 # Usage: bench/register.sh [-n ROUNDS]     prints markdown table rows
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_rounds 100 "$@"
 need_release_qus
@@ -30,7 +31,7 @@ cp "$QUS_REL" "$Q"
 
 entries() {
 	local n=0 f
-	for f in $BM/*; do
+	for f in "$BM"/*; do
 		[ -e "$f" ] || continue
 		case ${f##*/} in register | status) ;; *) n=$((n + 1)) ;; esac
 	done
@@ -48,18 +49,19 @@ mounted() {
 count_after() { "$@" >/dev/null 2>&1; entries; }
 
 EIGHT="aarch64 arm armeb ppc64le riscv64 s390x mips64el sparc64"
-confs() { local t; for t; do echo /usr/lib/binfmt.d/qemu-$t.conf; done; }
+confs() { local t; for t; do echo "/usr/lib/binfmt.d/qemu-$t.conf"; done; }
 
 case_qus_all() { "$Q" register -q && "$Q" unregister -q --all; }
-case_systemd_all() { $SB /usr/lib/binfmt.d/qemu-*.conf && $SB --unregister; }
+case_systemd_all() { "$SB" /usr/lib/binfmt.d/qemu-*.conf && "$SB" --unregister; }
 case_updbin_all() { update-binfmts --enable && update-binfmts --disable; }
 case_start() { "$Q" --version && "$Q" --version; }
 case_qus_1() { "$Q" register -q aarch64 && "$Q" unregister -q --all; }
+# shellcheck disable=SC2086 # word splitting wanted: $EIGHT is a list of targets
 case_qus_8() { "$Q" register -q $EIGHT && "$Q" unregister -q --all; }
 # shellcheck disable=SC2046 # the file list is meant to split
-case_systemd_1() { $SB $(confs aarch64) && $SB --unregister; }
-# shellcheck disable=SC2046
-case_systemd_8() { $SB $(confs $EIGHT) && $SB --unregister; }
+case_systemd_1() { "$SB" $(confs aarch64) && "$SB" --unregister; }
+# shellcheck disable=SC2046,SC2086 # the file list and $EIGHT are meant to split
+case_systemd_8() { "$SB" $(confs $EIGHT) && "$SB" --unregister; }
 
 n_qus=$(count_after "$Q" register -q)
 "$Q" unregister -q --all

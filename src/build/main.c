@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * qus-build: the release pipeline of the seeds (seed 002) in one program,
- * without a container engine.  Stages, each usable alone so that a pipeline
- * can stop, inspect and resume:
+ * qus-build: the release pipeline of multiarch/qemu-user-static in one
+ * program, without a container engine.  Stages, each usable alone so that a
+ * pipeline can stop, inspect and resume:
  *
  *   extract   package(s) -> OUT/extract/<arch>/qemu-*-static + package.json
  *   tarballs  OUT/extract -> OUT/releases: emulators, tar.gz, SHA256SUMS
+ *   images    OUT/extract (+ OUT/releases, + a static qus per host) -> OUT/oci,
+ *             an OCI image layout with multiarch/qemu-user-static's tags
  *
- * With packages and no stage name, both run.  Everything written goes
- * through a temporary name and a rename, under names qus-build makes from
- * the target table, never from paths inside a package.
+ * With packages and no stage name, all three run, each only if the one
+ * before succeeded.  Everything written goes through a temporary name and a
+ * rename, under names qus-build makes from the target table, never from
+ * paths inside a package.
  */
 #include <getopt.h>
 #include <malloc.h>
@@ -30,12 +33,12 @@ static const char usage[] =
 	"       qus-build tarballs [OPTIONS]\n"
 	"       qus-build images [OPTIONS]\n"
 	"\n"
-	"Turn the distribution's qemu-user-static package (Debian .deb) into release\n"
-	"files (each emulator, qemu-T-static.tar.gz, HOST_qemu-T-static.tar.gz,\n"
-	"SHA256SUMS) and an OCI image layout with the tags latest, VERSION, register,\n"
-	"T, T-VERSION, HOST-T and HOST-T-VERSION; byte for byte the same on every run\n"
-	"for the same input.  Packages of several host architectures make\n"
-	"multi-platform images.\n"
+	"Turn the distribution's qemu-user-static package (Debian's .deb, or Fedora's\n"
+	"RPMs: the whole package or its per-target ones) into release files (each\n"
+	"emulator, qemu-T-static.tar.gz, HOST_qemu-T-static.tar.gz, SHA256SUMS) and an\n"
+	"OCI image layout with the tags latest, VERSION, register, T, T-VERSION, HOST-T\n"
+	"and HOST-T-VERSION; byte for byte the same on every run for the same input.\n"
+	"Packages of several host architectures make multi-platform images.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --out DIR            output directory (default dist): extract/,\n"

@@ -25,7 +25,7 @@ enum qus_mips_abi {
 
 struct qus_target {
 	const char *name;	 /* QEMU's target name; the entry is named "qemu-<name>" */
-	const char *family;	 /* QEMU's family (REFERENCE.md section 2) */
+	const char *family;	 /* QEMU's family: qemu-binfmt-conf.sh skips the host's */
 	const char *emulator;	 /* emulator file stem: qemu-<emulator><suffix> */
 	const char *aliases;	 /* space-separated: Debian, uname -m, OCI platform names */
 	const char *native_on;	 /* other host targets whose kernels run this natively */

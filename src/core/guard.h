@@ -3,9 +3,10 @@
  * Refusals that protect the machine.  An entry that matches the host's own
  * executables sends every exec to the interpreter, which is itself such an
  * executable: every program then fails with ELOOP until the entry is removed
- * with a shell builtin (REFERENCE.md section 5).  And the credential flag
- * runs the interpreter with a setuid binary's privileges, so it must not be a
- * file an ordinary user can change (section 6).
+ * with a shell builtin (echo -1 > /proc/sys/fs/binfmt_misc/NAME), seen on
+ * this project's machines.  And the credential flag runs the interpreter
+ * with a setuid binary's privileges, so it must not be a file an ordinary
+ * user can change: that would be a privilege escalation.
  */
 #ifndef QUS_GUARD_H
 #define QUS_GUARD_H

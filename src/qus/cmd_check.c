@@ -38,6 +38,7 @@ const char usage_check[] =
 	"      --timeout SECONDS    time limit per probe (default 10)\n"
 	"      --binfmt-dir DIR     binfmt_misc mount to read entries from\n"
 	"  -h, --help               show this help\n"
+	"  -V, --version            show the version and exit\n"
 	"\n"
 	"Exit status: 0 every target checked runs, 1 a target failed, 2 usage error.\n";
 

@@ -17,7 +17,9 @@ const char usage_detect[] =
 	"host runs natively is marked (native).\n"
 	"\n"
 	"Options:\n"
+	"      --binfmt-dir DIR     accepted, as by every command; no effect here\n"
 	"  -h, --help               show this help\n"
+	"  -V, --version            show the version and exit\n"
 	"\n"
 	"Exit status: 0 every FILE matched, 1 a FILE matched no target or could not\n"
 	"be read, 2 usage error.\n";

@@ -51,6 +51,7 @@ const char usage_register[] =
 	"  -q, --quiet              print only errors and the summary of failures\n"
 	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
 	"  -h, --help               show this help\n"
+	"  -V, --version            show the version and exit\n"
 	"\n"
 	"Exit status: 0 all registered, 1 a target failed (the others are still\n"
 	"processed), 2 usage error.\n";

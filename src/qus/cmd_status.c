@@ -27,6 +27,7 @@ const char usage_status[] =
 	"  -j, --json               machine-readable output (schema in qus(1))\n"
 	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
 	"  -h, --help               show this help\n"
+	"  -V, --version            show the version and exit\n"
 	"\n"
 	"Exit status: 0 shown (and every TARGET registered and enabled), 1 a TARGET\n"
 	"has no enabled entry or binfmt_misc cannot be read, 2 usage error.\n";

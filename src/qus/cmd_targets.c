@@ -21,7 +21,9 @@ const char usage_targets[] =
 	"\n"
 	"Options:\n"
 	"  -j, --json               machine-readable output, with magic and mask\n"
-	"  -h, --help               show this help\n";
+	"      --binfmt-dir DIR     accepted, as by every command; no effect here\n"
+	"  -h, --help               show this help\n"
+	"  -V, --version            show the version and exit\n";
 
 static const char *native_word(enum native_kind k)
 {

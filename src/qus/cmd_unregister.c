@@ -27,6 +27,7 @@ const char usage_unregister[] =
 	"  -q, --quiet              print only errors\n"
 	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
 	"  -h, --help               show this help\n"
+	"  -V, --version            show the version and exit\n"
 	"\n"
 	"Exit status: 0 done, 1 an entry could not be removed, 2 usage error.\n";
 

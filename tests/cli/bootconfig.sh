@@ -2,8 +2,9 @@
 # update-binfmts (in a private binfmt_misc instance: systemd-binfmt writes to
 # /proc/sys/fs/binfmt_misc, which here is the namespace's own), and the
 # result in binfmt_misc is what `qus register` would have made.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
-enter_private_binfmt
+enter_private_binfmt "$@"
 
 BM=/proc/sys/fs/binfmt_misc
 SYSTEMD_BINFMT=/lib/systemd/systemd-binfmt
@@ -23,7 +24,7 @@ if [ -x $SYSTEMD_BINFMT ]; then
 	run $SYSTEMD_BINFMT "$tmp"/binfmt.d/*.conf
 	rc_is 0 "systemd-binfmt loads every exported file"
 	is "$err" "" "systemd-binfmt has no complaint"
-	is "$(ls $BM | grep -c '^qemu-')" "$foreign" "systemd-binfmt registered $foreign entries"
+	is "$(count_files "$BM"/qemu-*)" "$foreign" "systemd-binfmt registered $foreign entries"
 	is "$(entries)" "$want" "the entries are exactly what qus register makes"
 	run "$QUS" register
 	like "$out" "$foreign unchanged" "qus register finds them identical"
@@ -49,10 +50,10 @@ if command -v update-binfmts >/dev/null; then
 	failed=0
 	for f in "$tmp"/binfmts/qemu-*; do
 		update-binfmts --admindir "$tmp/admin" --importdir "$tmp/binfmts" --import "${f##*/}" \
-			>"$tmp/ub.log" 2>&1 || { failed=$((failed + 1)); cat "$tmp/ub.log" | sed 's/^/# /'; }
+			>"$tmp/ub.log" 2>&1 || { failed=$((failed + 1)); sed 's/^/# /' "$tmp/ub.log"; }
 	done
 	is "$failed" 0 "update-binfmts --import accepts every exported file"
-	is "$(ls $BM | grep -c '^qemu-')" "$foreign" "update-binfmts registered $foreign entries"
+	is "$(count_files "$BM"/qemu-*)" "$foreign" "update-binfmts registered $foreign entries"
 	# update-binfmts has no O without credentials: PF where qus registers POF.
 	is "$(cd $BM && cat qemu-* | sed -n 's/^flags: *//p' | sort -u)" PF "update-binfmts' entries have PF"
 	is "$(entries | grep -v '^flags')" "$(echo "$want" | grep -v '^flags')" \

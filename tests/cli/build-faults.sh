@@ -3,6 +3,7 @@
 # partial under a final name, and the previous output of the stage that
 # failed exactly as it was.  Small file systems are tmpfs mounts in a mount
 # namespace of this suite's own (root; CI runs as root).
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 QB=${QUS_BUILD:-$QUS_ROOT/build-asan/qus-build}
@@ -122,13 +123,13 @@ rm -rf "$tmp/nx"
 # holds a complete earlier run of another date; a signal in each stage.
 SOURCE_DATE_EPOCH=1700000000 "$QB" -q -o "$tmp/prev" --qus "$QUS_STATIC" "$DEB"
 interrupt() { # SIGNAL COMMAND...: start the pipeline, signal it once COMMAND succeeds
-	local sig=$1 i pid
+	local sig=$1 pid
 	shift
 	rm -rf "$tmp/sig" && cp -a "$tmp/prev" "$tmp/sig"
 	SOURCE_DATE_EPOCH=1800000000 "$QB" -q -o "$tmp/sig" --qus "$QUS_STATIC" "$DEB" \
 		>"$tmp/sig.out" 2>"$tmp/sig.err" &
 	pid=$!
-	for i in $(seq 600); do
+	for _ in $(seq 600); do
 		"$@" && break
 		sleep 0.05
 	done

@@ -2,6 +2,7 @@
 # from setup.sh), checked with independent tools (sha256sum -c, tar, file),
 # twice for reproducibility, and on hostile packages made here, each of
 # which must be refused with the member named and nothing left behind.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 QB=${QUS_BUILD:-$QUS_ROOT/build-asan/qus-build}
@@ -27,10 +28,10 @@ pkgver=$(dpkg-deb -f "$DEB" Version)
 dpkg-deb -c "$DEB" | grep -o '\./usr/bin/qemu-.*-static$' | sed 's,.*/,,' | sort >"$tmp/inpkg"
 nemu=$(comm -12 "$tmp/known" "$tmp/inpkg" | wc -l)
 others=$(comm -13 "$tmp/known" "$tmp/inpkg" | tr '\n' ' ')
-is "$(ls "$R" | grep -- '-static$')" "$(comm -12 "$tmp/known" "$tmp/inpkg")" \
+is "$(cd "$R" && printf '%s\n' *-static)" "$(comm -12 "$tmp/known" "$tmp/inpkg")" \
 	"every emulator of the package whose target qus knows is released ($nemu; not: $others)"
-is "$(ls "$R" | grep -c -- '^qemu-.*-static\.tar\.gz$')" "$nemu" "... each as qemu-T-static.tar.gz"
-is "$(ls "$R" | grep -c -- '^x86_64_qemu-.*-static\.tar\.gz$')" "$nemu" "... and as x86_64_qemu-T-static.tar.gz (the seeds' names)"
+is "$(count_files "$R"/qemu-*-static.tar.gz)" "$nemu" "... each as qemu-T-static.tar.gz"
+is "$(count_files "$R"/x86_64_qemu-*-static.tar.gz)" "$nemu" "... and as x86_64_qemu-T-static.tar.gz (the seeds' names)"
 run sh -c "cd '$R' && sha256sum -c --quiet SHA256SUMS"
 rc_is 0 "sha256sum -c accepts SHA256SUMS"
 is "$(wc -l <"$R/SHA256SUMS")" $((3 * nemu)) "SHA256SUMS lists every release file"
@@ -92,7 +93,7 @@ is "$(cd "$tmp/bundle/rootfs" && find . -type f)" "./usr/bin/qemu-aarch64-static
 check "... the package's emulator, byte for byte" cmp "$tmp/bundle/rootfs/usr/bin/qemu-aarch64-static" "$R/qemu-aarch64-static"
 rm -rf "$tmp/bundle"
 umoci unpack --image "$O:latest" "$tmp/bundle" >/dev/null 2>&1
-is "$(ls "$tmp/bundle/rootfs/usr/bin" | wc -l)" $((nemu + 1)) "umoci unpack of latest: qus and every emulator"
+is "$(count_files "$tmp/bundle/rootfs/usr/bin"/*)" $((nemu + 1)) "umoci unpack of latest: qus and every emulator"
 check "... qus is the static one given" cmp "$tmp/bundle/rootfs/usr/bin/qus" "$QUS_STATIC"
 run "$QB" images -o "$tmp/a" --qus "$QUS_ROOT/build-asan/qus"
 rc_is 1 "images with a qus that is not static: exit 1"

@@ -1,7 +1,8 @@
 # qus check in a private binfmt_misc instance: every probe through the real
 # kernel and its emulator, and each way a check can fail, with its reason.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
-enter_private_binfmt
+enter_private_binfmt "$@"
 
 BM=/proc/sys/fs/binfmt_misc
 tmp=$(mktemp -d)

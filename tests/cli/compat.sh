@@ -1,7 +1,8 @@
 # The seeds' command lines, unchanged (qus as the register image's
 # entrypoint), on the real kernel in a private binfmt_misc instance.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
-enter_private_binfmt
+enter_private_binfmt "$@"
 
 BM=/proc/sys/fs/binfmt_misc
 foreign=$("$QUS" targets --json | jq -r '[.targets[] | select(.native == "no")] | length')
@@ -9,7 +10,7 @@ host=$(host_target)
 
 # Every qemu-* entry's flags line, once: the flags all entries share.
 qemu_flags() { (cd $BM && cat qemu-* | sed -n 's/^flags: *//p' | sort -u); }
-qemu_count() { ls $BM | grep -c '^qemu-'; }
+qemu_count() { count_files "$BM"/qemu-*; }
 other_entry() { printf ':qus-test-other:M::\\x00QUSTEST\\x01::/bin/false:' >$BM/register; }
 
 other_entry

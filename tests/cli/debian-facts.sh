@@ -4,6 +4,7 @@
 #   ppc64le's e_machine high byte (19): Debian ignores it, qus matches 0.
 # Everything else (magic, mask, length) must be identical, and both must pick
 # the same target for every real foreign binary.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 DEBDIR=/usr/lib/binfmt.d
@@ -15,7 +16,7 @@ fi
 
 targets=$("$QUS" targets --json)
 # "\x7f\x45..." (or literal characters, as in Debian's "\x7fELF") -> hex
-to_hex() { printf '%b' "$(sed 's/\\x\([0-9a-fA-F][0-9a-fA-F]\)/\\x\1/g' <<<"$1")" | od -An -v -tx1 | tr -d ' \n'; }
+to_hex() { printf '%b' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 blank_byte() { # HEX INDEX -> HEX with that byte as "??"
 	local h=$1 i=$2
 	echo "${h:0:i*2}??${h:i*2+2}"
@@ -23,9 +24,9 @@ blank_byte() { # HEX INDEX -> HEX with that byte as "??"
 
 compared=0
 declare -A debian_magic debian_mask
-for f in $DEBDIR/qemu-*.conf; do
+for f in "$DEBDIR"/qemu-*.conf; do
 	line=$(grep -v '^#' "$f" | head -1)
-	IFS=: read -r _ name _ off magic mask interp flags <<<"$line"
+	IFS=: read -r _ name _ off magic mask _interp _flags <<<"$line"
 	t=${name#qemu-}
 	ours=$(jq -r ".targets[] | select(.name == \"$t\") | \"\\(.offset) \\(.magic) \\(.mask)\"" <<<"$targets")
 	if [ -z "$ours" ]; then

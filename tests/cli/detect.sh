@@ -1,6 +1,7 @@
 # qus detect, and the table against real foreign binaries: each of Debian's
 # busybox-static builds is matched by exactly its own entry and no other,
 # with the kernel's rule applied independently of qus's C code.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 patterns=$("$QUS" targets --json | jq -r '.targets[] | "\(.name) \(.offset) \(.magic) \(.mask)"')

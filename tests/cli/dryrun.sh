@@ -1,4 +1,5 @@
 # register --dry-run: the exact register strings, the same checks, no writes.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 host=$(host_target)

@@ -1,4 +1,5 @@
 # qus export and the options-only --systemd/--debian: files, formats, safety.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 tmp=$(mktemp -d)
@@ -8,8 +9,8 @@ foreign=$("$QUS" targets --json | jq -r '[.targets[] | select(.native == "no")] 
 mkdir "$tmp/sd"
 run "$QUS" export --systemd --exportdir "$tmp/sd"
 rc_is 0 "export --systemd exits 0"
-is "$(ls "$tmp/sd" | wc -l)" "$foreign" "one .conf per foreign target"
-is "$(ls -A "$tmp/sd" | grep -c '^\.')" 0 "no temporary files left"
+is "$(count_files "$tmp/sd"/*)" "$foreign" "one .conf per foreign target"
+is "$(count_files "$tmp/sd"/.[!.]* "$tmp/sd"/..?*)" 0 "no temporary files left"
 is "$(stat -c %a "$tmp/sd/qemu-riscv64.conf")" 644 "files are 0644"
 is "$(grep -v '^#' "$tmp/sd/qemu-riscv64.conf")" \
 	"$("$QUS" register -n riscv64 | grep '^:')" "a .conf line is exactly what register writes"
@@ -44,13 +45,13 @@ check "--host aarch64: x86_64 is exported" test -e "$tmp/other/qemu-x86_64.conf"
 mkdir "$tmp/seed-sd" "$tmp/seed-deb"
 run "$QUS" --systemd ALL --exportdir "$tmp/seed-sd"
 rc_is 0 "qus --systemd ALL --exportdir DIR"
-is "$(ls "$tmp/seed-sd" | wc -l)" "$foreign" "--systemd ALL: one file per foreign target"
+is "$(count_files "$tmp/seed-sd"/*)" "$foreign" "--systemd ALL: one file per foreign target"
 is "$(grep '^:' "$tmp/seed-sd/qemu-arm.conf" | sed 's/.*://')" "" "--systemd ALL: empty flags field"
 run "$QUS" --systemd arm64 -p yes --exportdir "$tmp/seed-sd"
 like "$(cat "$tmp/seed-sd/qemu-aarch64.conf")" "qemu-aarch64-static:F" "--systemd CPU -p yes: flag F"
 run "$QUS" --debian --exportdir "$tmp/seed-deb" --credential yes
 rc_is 0 "qus --debian --exportdir DIR"
-is "$(ls "$tmp/seed-deb" | wc -l)" "$foreign" "--debian: one file per foreign target"
+is "$(count_files "$tmp/seed-deb"/*)" "$foreign" "--debian: one file per foreign target"
 like "$(cat "$tmp/seed-deb/qemu-s390x")" "credentials yes" "--debian --credential yes"
 like "$(cat "$tmp/seed-deb/qemu-s390x")" "fix_binary no" "--debian without -p: fix_binary no"
 

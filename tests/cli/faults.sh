@@ -4,6 +4,7 @@
 # refusals that a healthy kernel does not give on demand (a register write
 # failing midway through the targets, a flag it does not know) come from
 # tests/fault/binfmt_fault.c, preloaded into the sanitizer build of qus.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 enter_private_binfmt "$@"
 
@@ -15,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 # The preload comes before the sanitizer runtime in the library order: told.
 with_fault() { ASAN_OPTIONS=$ASAN_OPTIONS:verify_asan_link_order=0 LD_PRELOAD=$SHIM "$@"; }
 flags_of() { sed -n 's/^flags: //p' "$BM/qemu-$1" 2>/dev/null; }
-lines() { [ -z "$1" ] && echo 0 || printf '%s\n' "$1" | wc -l; }
+lines() { if [ -z "$1" ]; then echo 0; else printf '%s\n' "$1" | wc -l; fi; }
 
 # --- binfmt_misc itself --------------------------------------------------------------
 # Mounting refused: a user namespace that does not own its mount namespace.
@@ -73,7 +74,7 @@ racer regnone register -q --flags "" &
 racer regP register -q --flags POF &
 wait
 is "$(cat "$tmp"/race-*.err "$tmp"/race-*.rc 2>/dev/null)" "" "three registrations replacing each other: no error, all exit 0"
-is "$(ls $BM | grep -c '^qemu-')" "$foreign" "... every target registered once at the end"
+is "$(count_files "$BM"/qemu-*)" "$foreign" "... every target registered once at the end"
 run "$QUS" register --flags F
 like "$out" "$foreign registered" "... and a last registration converges (every target F)"
 rm -f "$tmp"/race-*

@@ -1,6 +1,7 @@
 # The libFuzzer harnesses (tests/fuzz), each for a bounded time from its
 # seed corpus: no crash, no sanitizer report, no property broken (the
 # harnesses abort on a broken one).  Longer runs: tests/fuzz/README.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 FZ=$QUS_ROOT/build-fuzz/tests/fuzz
@@ -49,6 +50,6 @@ rc_is 0 "fuzz_register replays every seed without a finding"
 run "$FZ/fuzz_targets" "$QUS_ROOT"/tests/fuzz/corpus/targets/regression-*
 rc_is 0 "fuzz_targets replays its regressions (parse_uint wrapping below a small maximum)"
 like "$err" "Running: $QUS_ROOT/tests/fuzz/corpus/targets/regression-parse-uint-wrap-2" "... both of them"
-is "$(ls "$QUS_ROOT/tests/fuzz/corpus/register" | wc -l)" 36 "... 36 seeds (every target's register string, Debian's, an extension, an offset)"
+is "$(count_files "$QUS_ROOT/tests/fuzz/corpus/register"/*)" 36 "... 36 seeds (every target's register string, Debian's, an extension, an offset)"
 
 done_testing

@@ -1,5 +1,6 @@
 # --help, versions and usage errors of the built binary; help, golden files
 # and the man page cannot drift apart.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 run "$QUS" --help
@@ -20,6 +21,14 @@ is "$out" "qus $version" "--version prints meson's project version ($version)"
 run "$QUS" status -V
 is "$out" "qus $version" "every command takes -V"
 like "$(sed -n 1p "$QUS_ROOT/doc/qus.1")" "qus $version" "the man page carries the same version"
+QUS_BUILD=${QUS_BUILD:-$QUS_ROOT/build-asan/qus-build}
+if [ -x "$QUS_BUILD" ]; then
+	run "$QUS_BUILD" --version
+	is "$out" "qus-build $version" "qus-build --version prints meson's project version ($version)"
+else
+	skip "qus-build --version" "no $QUS_BUILD (configure with -Dbuild_tool=enabled)"
+fi
+like "$(sed -n 1p "$QUS_ROOT/doc/qus-build.1")" "qus $version" "qus-build(1) carries the same version"
 
 run "$QUS"
 rc_is 2 "no arguments: usage error, exit 2"
@@ -66,7 +75,15 @@ missing=${missing/ --second-stage/}
 missing=${missing/ --variant/}
 is "$missing" "" "every qus option in doc/qus.1 appears in some --help"
 
-run groff -man -ww -z "$QUS_ROOT/doc/qus.1"
-is "$err" "" "the man page renders without groff warnings"
+for page in qus.1 qus-build.1; do
+	run groff -man -ww -z "$QUS_ROOT/doc/$page"
+	is "$err" "" "doc/$page renders without groff warnings"
+	if command -v man >/dev/null; then
+		run env LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$QUS_ROOT/doc/$page"
+		is "$err" "" "doc/$page renders without man --warnings"
+	else
+		skip "doc/$page under man --warnings" "man is not installed (Debian package man-db)"
+	fi
+done
 
 done_testing

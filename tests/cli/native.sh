@@ -7,8 +7,9 @@
 # the kernel, asked without qus (each foreign busybox in an empty
 # binfmt_misc), and qus must agree: targets, detect, register, check, the
 # programs' own `uname -m`, qus run.  Every check names its case.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
-enter_private_binfmt
+enter_private_binfmt "$@"
 
 BM=/proc/sys/fs/binfmt_misc
 NOCOMPAT=$QUS_ROOT/build-asan/tests/unit/nocompat
@@ -24,8 +25,9 @@ machine=$(uname -m)
 # natively under it, and the host's own programs still do.
 for b in $BUSYBOXES; do
 	deb=${b%%:*}
+	# shellcheck disable=SC2016 # expanded by eval, inside check
 	check "simulated kernel without 32-bit compat: busybox-static:$deb does not run natively" \
-		eval '! KERNEL_SIM=$NOCOMPAT kernel_runs "$(busybox_path $deb)" true'
+		eval '! KERNEL_SIM=$NOCOMPAT kernel_runs "$(busybox_path "$deb")" true'
 done
 check "simulated kernel without 32-bit compat: the host's own programs run" "$NOCOMPAT" /bin/true
 
@@ -38,11 +40,12 @@ check_case() {
 		IFS=: read -r deb target uname <<<"$b"
 		bb=$(busybox_path "$deb")
 		# The kernel's answer, without qus.
+		# shellcheck disable=SC2034 # want_uname is read through the eval below
 		if kernel_runs "$bb" true; then
 			runs=1 want_uname=$machine natives+=" $deb"
 			if [ "$target" = "$host" ]; then want_native=host; else want_native=compat; fi
 		else
-			runs= want_uname=$uname want_native=no
+			runs='' want_uname=$uname want_native=no
 		fi
 		is "$(native_kind "$target")" "$want_native" \
 			"$label: qus's verdict on $target agrees with the kernel ($want_native; busybox-static:$deb $([ -n "$runs" ] && echo runs || echo "does not run") in an empty binfmt_misc)"
@@ -86,6 +89,7 @@ check_case() {
 	done
 
 	# qus check: every fixture's target is ok, natively or through its entry.
+	# shellcheck disable=SC2046 # word splitting wanted: one argument per target
 	run $KERNEL_SIM "$QUS" check --json $(for b in $BUSYBOXES; do IFS=: read -r _ t _ <<<"$b" && echo "$t"; done | sort -u)
 	rc_is 0 "$label: qus check of the fixtures' targets exits 0"
 	for b in $BUSYBOXES; do

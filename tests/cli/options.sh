@@ -1,5 +1,6 @@
 # Bad command lines: exit status 2, one line naming the input and what to
 # do, and nothing changed (all of these run before anything is written).
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 usage_error() { # DESC EXPECTED-TEXT ARGS...

@@ -1,8 +1,9 @@
 # register, status, unregister on the real kernel, in a private binfmt_misc
 # instance of a user namespace: real entries, real foreign programs, and
 # nothing the host can see.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
-enter_private_binfmt
+enter_private_binfmt "$@"
 
 BM=/proc/sys/fs/binfmt_misc
 host=$(host_target)
@@ -19,7 +20,7 @@ is "$(jq -c '[.mounted, .enabled, (.entries | length), .schema]' <<<"$out")" "[t
 run "$QUS" register
 rc_is 0 "register exits 0"
 like "$out" "qus: $foreign registered ($foreign added, 0 replaced, 0 unchanged, 0 re-enabled)" "every foreign target added"
-is "$(ls $BM | grep -c '^qemu-')" "$foreign" "$foreign qemu-* entries in binfmt_misc"
+is "$(count_files "$BM"/qemu-*)" "$foreign" "$foreign qemu-* entries in binfmt_misc"
 check "no entry for the host's own architecture" test ! -e "$BM/qemu-$host"
 is "$(cat $BM/qemu-aarch64)" "enabled
 interpreter /usr/bin/qemu-aarch64-static
@@ -108,7 +109,7 @@ is "$(jq -c '.entries[] | select(.name == "qus-test-other") | [.target, .qemu, .
 	"status shows other programs' entries: no target, no mask"
 run "$QUS" unregister --all
 rc_is 0 "unregister --all: exit 0"
-is "$(ls $BM | grep -c '^qemu-')" 0 "unregister --all removes every qemu-* entry"
+is "$(count_files "$BM"/qemu-*)" 0 "unregister --all removes every qemu-* entry"
 check "unregister --all leaves other programs' entries" test -e $BM/qus-test-other
 echo -1 >$BM/qus-test-other
 
@@ -212,7 +213,7 @@ mount -o remount,rw $BM
 wait %1; ra=$?
 wait %2; rb=$?
 is "$ra,$rb" "0,0" "two concurrent registrations both exit 0"
-is "$(ls $BM | grep -c '^qemu-')" "$foreign" "... and every entry is there once"
+is "$(count_files "$BM"/qemu-*)" "$foreign" "... and every entry is there once"
 is "$(cat "$tmp/a" "$tmp/b")" "" "... without any error message"
 
 rm -rf "$tmp"

@@ -1,4 +1,5 @@
 # qus targets: the whole table, human and JSON.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 run "$QUS" targets

@@ -11,6 +11,7 @@
 # to start with ENOENT (outside valgrind they run; cli/check, with ASan).
 # A static binary's
 # malloc is not valgrind's, so heap checks are the sanitizer build's.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 if ! command -v valgrind >/dev/null || [ ! -x "$QUS_STATIC" ] || ! have_fixtures; then

@@ -7,6 +7,7 @@ QUS_ROOT=${QUS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 QUS=${QUS:-$QUS_ROOT/build-asan/qus}
 QUS_STATIC=${QUS_STATIC:-$QUS_ROOT/build-static/qus}
 FIXTURES=${FIXTURES:-$QUS_ROOT/build/fixtures}
+# shellcheck disable=SC2034 # used by the suites that source this file
 GOLDEN=$QUS_ROOT/tests/golden
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcode=99}
@@ -15,11 +16,23 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcod
 . "$QUS_ROOT/tests/lib/tap.sh"
 
 # Foreign busybox-static binaries from Debian (fetched by setup.sh):
-# Debian architecture, qus target, `uname -m` under emulation (REFERENCE.md section 4).
+# Debian architecture, qus target, `uname -m` under emulation (Debian 12 has
+# busybox-static for these seven; its archive has no riscv64).
 BUSYBOXES="arm64:aarch64:aarch64 armhf:arm:armv7l armel:arm:armv7l i386:i386:i686
 s390x:s390x:s390x ppc64el:ppc64le:ppc64le mips64el:mips64el:mips64"
 
 busybox_path() { echo "$FIXTURES/busybox/$1/busybox"; }
+
+# How many of the paths given exist (links too): count_files "$dir"/qemu-*
+# counts what the glob matched; a glob that matches nothing stays one path
+# that does not exist.
+count_files() {
+	local n=0 f
+	for f; do
+		if [ -e "$f" ] || [ -L "$f" ]; then n=$((n + 1)); fi
+	done
+	echo "$n"
+}
 
 have_fixtures() {
 	local b

@@ -6,8 +6,8 @@
 #
 # Restoring uses shell builtins only (echo, printf, [, read, $(<file)):
 # should a wrong entry ever capture native executables, exec fails with
-# ELOOP for every program, and builtins are what still works
-# (REFERENCE.md section 5).  Only unmounting, at the very end, runs umount.
+# ELOOP for every program, and builtins are what still works (seen on this
+# project's machines).  Only unmounting, at the very end, runs umount.
 
 HG_DIR=/proc/sys/fs/binfmt_misc
 declare -gA HG_SAVED=()
@@ -46,14 +46,14 @@ hg_save() {
 }
 
 _hg_escape() { # hex digits -> \xHH text
-	local hex=$1 out= i
+	local hex=$1 out='' i
 	for ((i = 0; i < ${#hex}; i += 2)); do out+="\\x${hex:i:2}"; done
 	printf '%s' "$out"
 }
 
 # Register an entry again from the text its entry file showed.
 _hg_register() {
-	local name=$1 text=$2 line interp= flags= offset= magic= mask= ext=
+	local name=$1 text=$2 line interp='' flags='' offset='' magic='' mask='' ext=''
 	while IFS= read -r line; do
 		case $line in
 		"interpreter "*) interp=${line#interpreter } ;;

@@ -3,6 +3,7 @@
 # temporary directory), so the host's images and containers are never seen
 # nor touched; pod_cleanup removes everything podman made there.
 
+# shellcheck disable=SC2034 # used by the suites that source this file
 POD_TOOLS="podman runc"
 
 # runc: crun rejects the cgroup layout of this project's VMs, and setup.sh

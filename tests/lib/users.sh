@@ -97,6 +97,7 @@ user_suite_begin() {
 	chmod 1777 "$W/san"
 	cp "$QUS" "$W/bin/qus"
 	chmod 755 "$W/bin/qus"
+	# shellcheck disable=SC2034 # the suites run qus as $Q
 	Q=$W/bin/qus
 	export ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$W/san/asan"
 	export UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$W/san/ubsan"

@@ -1,4 +1,5 @@
 # The C sources follow the checked-in .clang-format, and every shell script parses.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 if command -v clang-format >/dev/null; then

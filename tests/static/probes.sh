@@ -1,6 +1,7 @@
 # The probe bytes qus embeds (src/core/probe_code.c) are exactly what their
 # assembly sources (probes/*.s) assemble to: probes/generate.sh runs again
 # with Debian's cross binutils and the result must not differ by a byte.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
 if ! command -v aarch64-linux-gnu-as >/dev/null; then

@@ -6,8 +6,11 @@
 # then leaves no F entry.  Podman uses a store of its own in a temporary
 # directory; the registry runs from a temporary directory and is stopped; the
 # host's binfmt_misc is restored byte for byte (tests/lib/hostguard.sh).
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
+# shellcheck source=../lib/hostguard.sh
 . "$QUS_ROOT/tests/lib/hostguard.sh"
+# shellcheck source=../lib/podman.sh
 . "$QUS_ROOT/tests/lib/podman.sh"
 
 QB=$QUS_ROOT/build-asan/qus-build
@@ -15,7 +18,7 @@ DEB=$FIXTURES/pkg/qemu-user-static_amd64.deb
 DEB64=$FIXTURES/pkg/qemu-user-static_arm64.deb
 QA64=$QUS_ROOT/build-static-arm64/qus
 need=
-for c in $POD_TOOLS skopeo docker-registry curl; do command -v $c >/dev/null || need+=" $c"; done
+for c in $POD_TOOLS skopeo docker-registry curl; do command -v "$c" >/dev/null || need+=" $c"; done
 if [ "$(id -u)" != 0 ] || [ -n "$need" ] || [ ! -x "$QB" ] || [ ! -s "$DEB" ] || [ ! -s "$DEB64" ] ||
 	[ ! -x "$QA64" ] || ! have_fixtures; then
 	skip "containers" "needs root, podman, runc, skopeo, docker-registry, curl, qus-build, the arm64 qus and the fixtures (setup.sh)${need:+; missing:$need}"

@@ -3,7 +3,9 @@
 # at the end, also if the suite fails or is interrupted (tests/lib/hostguard.sh).
 # Nothing here can capture native programs: the refusals are tested on
 # private instances (cli/register, cli/compat), never on the host.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
+# shellcheck source=../lib/hostguard.sh
 . "$QUS_ROOT/tests/lib/hostguard.sh"
 
 QUS=$QUS_STATIC
@@ -27,7 +29,7 @@ trap 'hg_restore' EXIT
 trap 'hg_restore; exit 130' INT TERM
 diag "binfmt_misc before the suite: $(head -1 <<<"$HG_BEFORE")"
 
-qemu_count() { ls $BM | grep -c '^qemu-'; }
+qemu_count() { count_files "$BM"/qemu-*; }
 qemu_flags() { (cd $BM && cat qemu-* | sed -n 's/^flags: *//p' | sort -u); }
 
 # Start from no QEMU entries (another installer's are restored at the end).
@@ -57,7 +59,7 @@ diag "release binary: $(stat -c %s "$REL") bytes"
 was_mounted=$([ -e $BM/register ] && echo yes || echo no)
 run "$QUS" register
 rc_is 0 "qus register on the host: exit 0"
-if [ $was_mounted = no ]; then
+if [ "$was_mounted" = no ]; then
 	like "$err" "mounted it on $BM" "binfmt_misc was not mounted: qus mounted it and said so"
 fi
 is "$(qemu_count)" "$foreign" "every foreign target is registered ($foreign)"
@@ -77,7 +79,7 @@ if have_fixtures; then
 		if [ "$want" = "$uname" ]; then
 			is "$("$(busybox_path "$arch")" uname -m 2>&1)" "$want" "busybox-static:$arch through the host's qemu-$target: uname -m is $want"
 		else
-			is "$("$(busybox_path "$arch")" uname -m 2>&1)/$(test -e $BM/qemu-$target && echo entry)" "$want/" \
+			is "$("$(busybox_path "$arch")" uname -m 2>&1)/$(test -e "$BM/qemu-$target" && echo entry)" "$want/" \
 				"busybox-static:$arch runs natively here (uname -m $want), with no qemu-$target entry"
 		fi
 	done

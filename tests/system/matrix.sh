@@ -3,8 +3,11 @@
 # must be identified by `qus detect` as its own target, and print what it
 # should both through the host's registration (root; the host's binfmt_misc
 # is restored afterwards) and through `qus run` as an unprivileged user.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
+# shellcheck source=../lib/hostguard.sh
 . "$QUS_ROOT/tests/lib/hostguard.sh"
+# shellcheck source=../lib/users.sh
 . "$QUS_ROOT/tests/lib/users.sh"
 
 if [ "$(id -u)" != 0 ]; then

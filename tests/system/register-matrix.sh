@@ -1,4 +1,4 @@
-# The register-method matrix (dbhi/qus's, REFERENCE.md section 3): who
+# The register-method matrix (after dbhi/qus's test matrix): who
 # registers (qus on the host, or our image in a privileged container), where
 # the emulator is, with or without flag F.  Each cell registers aarch64 alone,
 # then runs an arm64 container, and either
@@ -9,8 +9,11 @@
 #     the reason).
 # Images come from qus-build's OCI layout (no registry needed); podman has a
 # store of its own; the host's binfmt_misc is restored byte for byte.
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
+# shellcheck source=../lib/hostguard.sh
 . "$QUS_ROOT/tests/lib/hostguard.sh"
+# shellcheck source=../lib/podman.sh
 . "$QUS_ROOT/tests/lib/podman.sh"
 
 QB=$QUS_ROOT/build-asan/qus-build
@@ -18,7 +21,7 @@ DEB=$FIXTURES/pkg/qemu-user-static_amd64.deb
 # The distribution's emulator, as Debian's qemu-user-static installs it.
 DISTRO=/usr/bin/qemu-aarch64-static
 need=
-for c in $POD_TOOLS skopeo unshare; do command -v $c >/dev/null || need+=" $c"; done
+for c in $POD_TOOLS skopeo unshare; do command -v "$c" >/dev/null || need+=" $c"; done
 if [ "$(id -u)" != 0 ] || [ -n "$need" ] || [ ! -x "$QB" ] || [ ! -s "$DEB" ] ||
 	! dpkg -S "$DISTRO" >/dev/null 2>&1 || ! have_fixtures; then
 	skip "register matrix" "needs root, podman, runc, skopeo, qus-build, Debian's qemu-user-static and the fixtures (setup.sh)${need:+; missing:$need}"
@@ -56,6 +59,7 @@ register_cell() {
 	if [ "$who" = host ]; then
 		case $where in
 		usr-bin) # the release file at /usr/bin, seen by this registration only
+			# shellcheck disable=SC2016 # $1 and $@ are the inner bash's
 			unshare --mount -- bash -c 'mount --bind "$1" /usr/bin/qemu-aarch64-static && exec "${@:2}"' \
 				bind "$REL" "$QUS_STATIC" register -q "${hopt[@]}" aarch64 ;;
 		host-dir) "$QUS_STATIC" register -q "${hopt[@]}" --qemu-path "$W/opt/qemu" aarch64 ;;

@@ -3,8 +3,11 @@
 # then a Debian arm64 tree made by debootstrap --foreign --variant=minbase,
 # whose second stage runs under qus run --rootfs, followed by dpkg and apt.
 # The Debian part downloads from deb.debian.org (cached in $QUS_DEB_CACHE).
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
+# shellcheck source=../lib/hostguard.sh
 . "$QUS_ROOT/tests/lib/hostguard.sh"
+# shellcheck source=../lib/users.sh
 . "$QUS_ROOT/tests/lib/users.sh"
 
 SUITE="qus run --rootfs"
@@ -22,7 +25,7 @@ MIRROR=${QUS_DEB_MIRROR:-http://deb.debian.org/debian}
 QUS_DEB_CACHE=${QUS_DEB_CACHE:-/var/cache/qus-tests/debootstrap}
 
 user_suite_begin
-read -r subuid subgid < <(user_subid_start $QUS_USER)
+read -r _subuid subgid < <(user_subid_start $QUS_USER)
 
 # --- a busybox tree ---------------------------------------------------------------
 T=$W/tree

@@ -2,8 +2,11 @@
 # their own, with the host's binfmt_misc byte for byte unchanged.  Needs
 # root to create the users and to plant a decoy entry on the host (restored
 # exactly at the end by tests/lib/hostguard.sh).
+# shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
+# shellcheck source=../lib/hostguard.sh
 . "$QUS_ROOT/tests/lib/hostguard.sh"
+# shellcheck source=../lib/users.sh
 . "$QUS_ROOT/tests/lib/users.sh"
 
 if [ "$(id -u)" != 0 ]; then
@@ -39,7 +42,7 @@ check "on the host, arm64 programs fail (the decoy entry)" [ "$rc" != 0 ]
 # A fixture this kernel runs itself (i386 on most x86_64 kernels, not all)
 # is not emulated: its uname -m is the kernel's machine (tests/lib/env.sh).
 for b in $BUSYBOXES; do
-	IFS=: read -r deb target uname <<<"$b"
+	IFS=: read -r deb _target uname <<<"$b"
 	want=$(fixture_uname "$deb" "$uname")
 	how=$([ "$want" = "$uname" ] && echo emulated || echo "native: this kernel runs $deb programs itself")
 	run U "$Q" run -- "$(bb "$deb")" uname -m
@@ -110,6 +113,7 @@ for sig in TERM USR1; do
 	is "$rc" $((128 + $(kill -l $sig))) "SIG$sig reaches the command: exit status $((128 + $(kill -l $sig)))"
 done
 is "$exe" /usr/bin/qemu-aarch64-static "qus run becomes the command (exec): the pid runs the emulator"
+# shellcheck disable=SC2016 # expanded by the emulated sh, from its environment
 run env -C "$W" QUS_PROBE_VALUE='a b' setpriv --reuid $QUS_USER --regid $QUS_USER --clear-groups -- \
 	"$Q" run -- "$(bb arm64)" sh -c 'echo "$QUS_PROBE_VALUE"; pwd'
 is "$out" "a b

@@ -195,7 +195,7 @@ static void test_parse_accepts(void **state)
 
 static void test_parse_status(void **state)
 {
-	/* As the kernel prints it (seed 003, the multiarch README). */
+	/* As the kernel prints it (shown so in multiarch/qemu-user-static's README). */
 	static const char text[] = "enabled\n"
 				   "interpreter /usr/bin/qemu-aarch64-static\n"
 				   "flags: F\n"

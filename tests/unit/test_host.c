@@ -92,7 +92,7 @@ static void test_native_rule(void **state)
 		{ "x86_64", true, "i486", NATIVE_COMPAT },
 		{ "x86_64", true, "aarch64", NATIVE_NO },
 		{ "x86_64", false, "i386", NATIVE_NO },
-		/* The complaint of REFERENCE.md section 2: 64-bit-only ARM hosts need arm. */
+		/* Users of 64-bit-only ARM hosts complain that QEMU's script leaves out arm. */
 		{ "aarch64", false, "arm", NATIVE_NO },
 		{ "aarch64", true, "arm", NATIVE_COMPAT },
 		{ "aarch64", true, "armeb", NATIVE_NO },

@@ -102,7 +102,7 @@ static void test_default_flags(void **state)
 	assert_int_equal(plan_default_flags(&h), QUS_FLAG_P | QUS_FLAG_O | QUS_FLAG_F);
 	h.kernel_major = 6;
 	h.kernel_minor = 18;
-	/* Never C by default: that is a security decision (REFERENCE.md section 6). */
+	/* Never C by default: it runs the emulator with setuid programs' privileges. */
 	assert_false(plan_default_flags(&h) & QUS_FLAG_C);
 }
 
