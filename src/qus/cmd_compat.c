@@ -69,23 +69,6 @@ struct compat_request {
 	struct entry_choice what;
 };
 
-static const struct option compat_longopts[] = {
-	{ "reset", no_argument, NULL, OPT_RESET },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "debian", no_argument, NULL, 'd' },
-	{ "systemd", required_argument, NULL, 's' },
-	{ "qemu-path", required_argument, NULL, 'Q' },
-	{ "qemu-suffix", required_argument, NULL, 'F' },
-	{ "exportdir", required_argument, NULL, 'e' },
-	{ "credential", required_argument, NULL, 'c' },
-	{ "persistent", required_argument, NULL, 'p' },
-	{ "preserve-argv0", required_argument, NULL, 'g' },
-	{ "ignore-family", required_argument, NULL, 'i' },
-	{ "binfmt-dir", required_argument, NULL, OPT_BINFMT_DIR },
-	{ 0 },
-};
-
 /* One option of the line into @rq (or @ctx); false if it is not one of ours. */
 static bool compat_option(struct qus_ctx *ctx, struct compat_request *rq, int c)
 {
@@ -130,6 +113,22 @@ static bool compat_option(struct qus_ctx *ctx, struct compat_request *rq, int c)
 /* The whole line into @rq; every usage error is found here, before anything changes. */
 static void compat_parse(struct qus_ctx *ctx, int argc, char **argv, struct compat_request *rq)
 {
+	static const struct option longopts[] = {
+		{ "reset", no_argument, NULL, OPT_RESET },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "debian", no_argument, NULL, 'd' },
+		{ "systemd", required_argument, NULL, 's' },
+		{ "qemu-path", required_argument, NULL, 'Q' },
+		{ "qemu-suffix", required_argument, NULL, 'F' },
+		{ "exportdir", required_argument, NULL, 'e' },
+		{ "credential", required_argument, NULL, 'c' },
+		{ "persistent", required_argument, NULL, 'p' },
+		{ "preserve-argv0", required_argument, NULL, 'g' },
+		{ "ignore-family", required_argument, NULL, 'i' },
+		{ "binfmt-dir", required_argument, NULL, OPT_BINFMT_DIR },
+		{ 0 },
+	};
 	char **targets = calloc((size_t)argc + 1, sizeof(char *));
 	int ntargets = 0, c;
 
@@ -140,7 +139,7 @@ static void compat_parse(struct qus_ctx *ctx, int argc, char **argv, struct comp
 	rq->what.qemu_suffix = QEMU_DEFAULT_SUFFIX;
 	/* '+': QEMU's script takes CPU names after the options, one at a time. */
 	for (;;) {
-		c = getopt_long(argc, argv, "+:hds:Q:F:e:c:p:g:i:V", compat_longopts, NULL);
+		c = getopt_long(argc, argv, "+:hds:Q:F:e:c:p:g:i:V", longopts, NULL);
 		if (c == -1) {
 			if (optind >= argc)
 				break;

@@ -22,7 +22,7 @@ is "$(includes_from qus build)" "" "src/qus includes no header of src/build"
 
 # Commands: each cmd_X.c defines cmd_X and calls no other cmd_Y; only the
 # command table (qus.c) names them all.
-cmds=$(cd "$S/qus" && ls cmd_*.c | sed 's/\.c$//')
+cmds=$(cd "$S/qus" && for f in cmd_*.c; do echo "${f%.c}"; done)
 for c in $cmds; do
 	calls=$(grep -oE '\bcmd_[a-z]+\(' "$S/qus/$c.c" | sort -u | grep -vx "$c(" | tr '\n' ' ')
 	is "$calls" "" "src/qus/$c.c calls no other command"

@@ -42,9 +42,9 @@ $1|$2
 # The text of C function $1 in file $2 (by default the file under src/ that
 # defines it), from its first line to its closing brace.
 function_text() {
-	local file=${2:-$(grep -rlE --include='*.c' "^(static )?int $1\(" "$SRC" | head -n 1)}
+	local file=${2:-$(grep -rlE --include='*.c' "^(static )?(int|void) $1\(" "$SRC" | head -n 1)}
 	[ -n "$file" ] || return 0
-	awk -v f="$1" '$0 ~ "^(static )?int " f "\\(" { on = 1 } on { print } on && /^}/ { exit }' "$file"
+	awk -v f="$1" '$0 ~ "^(static )?(int|void) " f "\\(" { on = 1 } on { print } on && /^}/ { exit }' "$file"
 }
 
 # The definition of macro $1 (with its continuation lines), from the file
@@ -158,14 +158,14 @@ done <<<"$table"
 # after "Options of every command" in qus --help and in OPTIONS-ONLY MODE.
 run "$QUS" --help
 main_help=$out
-check_options "qus (options only)" "$(accepted_options cmd_compat | sort -u)" "qus --help" \
+check_options "qus (options only)" "$(accepted_options compat_parse | sort -u)" "qus --help" \
 	"$(sed -n '/^Options of every command:/,$p' <<<"$main_help")" \
 	"qus(1) options-only mode" "$(man_part "$MAN" '^\.SH OPTIONS-ONLY MODE' | man_text)
 $common"
 # The command synopses at the top of qus --help name only options that exist.
 all=$( (
 	while read -r _ fn; do accepted_options "$fn"; done <<<"$table"
-	accepted_options cmd_compat
+	accepted_options compat_parse
 ) | sort -u)
 bad=
 for o in $(mentioned_options <<<"$main_help" | sort -u); do
