@@ -91,12 +91,18 @@ struct host_dir {
  */
 int host_dir_parse(const char *json, struct host_dir *h);
 
-#define BUILD_MAX_HOSTS 16
+/* Versions times hosts: 3 QEMU versions of 11 hosts, and room to spare. */
+#define BUILD_MAX_HOSTS 64
 /*
- * Load every OUT/extract/<arch>, sorted by name.  Returns the count (>0), or
- * -1 after saying why.  build_hosts_free() releases them.
+ * Load every OUT/extract/<tag>/<arch> (a version of a host), sorted by tag,
+ * then architecture.  Returns the count (>0), or -1 after saying why.
+ * build_hosts_free() releases them.
  */
 int build_hosts_load(const struct build_opts *o, struct host_dir *hosts);
+/* Whether hosts[@h] is the newest version of its architecture among the @n. */
+bool build_host_is_newest(const struct host_dir *hosts, int n, int h);
+/* The index of the newest version among the @n (the first of equals). */
+int build_newest_version(const struct host_dir *hosts, int n);
 void build_hosts_free(struct host_dir *hosts, int n);
 
 int stage_extract(const struct build_opts *o, char **pkgs, int n);

@@ -208,7 +208,7 @@ int host_dir_parse(const char *json, struct host_dir *h)
 		    !json_object_is_type(f, json_type_string))
 			return -EBADMSG;
 		/* Only the table's names: no file of the package.json's choosing, none twice. */
-		t = pkg_emulator_target(json_object_get_string(f));
+		t = pkg_emulator_target(json_object_get_string(f), false);
 		if (!t || seen[t - qus_targets])
 			return -EBADMSG;
 		seen[t - qus_targets] = true;
@@ -238,15 +238,16 @@ int host_dir_parse(const char *json, struct host_dir *h)
 	return 0;
 }
 
-/* One OUT/extract/<arch>: its directory and package.json. */
-static int load_host(int ex, const char *arch, struct host_dir *h)
+/* One OUT/extract/<tag>/<arch>: its directory and package.json. */
+static int load_host(int tagdir, const char *tag, const char *arch, struct host_dir *h)
 {
 	char buf[1 << 16];
 	long n;
+	int r;
 
 	memset(h, 0, sizeof(*h));
 	snprintf(h->arch, sizeof(h->arch), "%s", arch);
-	h->fd = openat(ex, arch, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	h->fd = openat(tagdir, arch, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (h->fd < 0)
 		return -errno;
 	n = read_small_file_at(h->fd, "package.json", buf, sizeof(buf));
@@ -255,14 +256,86 @@ static int load_host(int ex, const char *arch, struct host_dir *h)
 	/* A NUL inside would hide the rest from the parser. */
 	if (strlen(buf) != (size_t)n)
 		return -EBADMSG;
-	return host_dir_parse(buf, h);
+	r = host_dir_parse(buf, h);
+	/* The directory is the version's: a package.json moved elsewhere is not trusted. */
+	return r < 0 ? r : strcmp(h->tag, tag) ? -EBADMSG : 0;
+}
+
+/* Every name in directory @dir but dot files, sorted; NULL-terminated, or NULL if unreadable. */
+static char **dir_names(int dir)
+{
+	struct dirent **names;
+	char **out;
+	int n = scandirat(dir, ".", &names, NULL, alphasort), k = 0;
+
+	if (n < 0)
+		return NULL;
+	out = calloc((size_t)n + 1, sizeof(*out));
+	for (int i = 0; i < n; i++) {
+		if (out && names[i]->d_name[0] != '.')
+			out[k++] = strdup(names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	return out;
+}
+
+static void free_names(char **names)
+{
+	for (size_t i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The hosts of one version: OUT/extract/<tag>/<arch> for every <arch>. */
+static int load_version(int ex, const char *path, const char *tag, struct host_dir *hosts,
+			int *count)
+{
+	int dir = openat(ex, tag, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW), bad = 0;
+	char **archs = dir < 0 ? NULL : dir_names(dir);
+
+	/* OUT/extract/<arch>/package.json: what qus-build wrote before it kept versions apart. */
+	if (dir >= 0 && faccessat(dir, "package.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		msg("%s/%s: extracted by an older qus-build (one version per architecture); "
+		    "remove %s and run qus-build extract again",
+		    path, tag, path);
+		free_names(archs);
+		close(dir);
+		return -1;
+	}
+	for (size_t i = 0; archs && archs[i]; i++) {
+		int r;
+
+		if (*count == BUILD_MAX_HOSTS) {
+			msg("%s: more than %d extracted packages; remove some", path,
+			    BUILD_MAX_HOSTS);
+			bad = 1;
+			break;
+		}
+		r = load_host(dir, tag, archs[i], &hosts[*count]);
+		if (r == -EBADMSG) {
+			msg("%s/%s/%s/package.json: not as qus-build extract writes it (a host "
+			    "and emulators of its table, the tag of the version it is filed under); "
+			    "run qus-build extract again",
+			    path, tag, archs[i]);
+			bad = 1;
+		} else if (r < 0) {
+			msg("%s/%s/%s/package.json: %s", path, tag, archs[i], strerror(-r));
+			bad = 1;
+		}
+		(*count)++;
+	}
+	free_names(archs);
+	if (dir >= 0)
+		close(dir);
+	return bad ? -1 : 0;
 }
 
 int build_hosts_load(const struct build_opts *o, struct host_dir *hosts)
 {
 	char path[4096];
-	struct dirent **names;
-	int ex, n, count = 0, bad = 0;
+	char **tags;
+	int ex, count = 0, bad = 0;
 
 	snprintf(path, sizeof(path), "%s/extract", o->out);
 	ex = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -270,27 +343,10 @@ int build_hosts_load(const struct build_opts *o, struct host_dir *hosts)
 		msg("%s: %s (run qus-build extract first)", path, strerror(errno));
 		return -1;
 	}
-	n = scandirat(ex, ".", &names, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.' && count < BUILD_MAX_HOSTS) {
-			int r = load_host(ex, names[i]->d_name, &hosts[count]);
-
-			if (r == -EBADMSG) {
-				msg("%s/%s/package.json: not as qus-build extract writes it (a host "
-				    "and emulators of its table, the tag of the version); run "
-				    "qus-build extract again",
-				    path, names[i]->d_name);
-				bad = 1;
-			} else if (r < 0) {
-				msg("%s/%s/package.json: %s", path, names[i]->d_name, strerror(-r));
-				bad = 1;
-			}
-			count++;
-		}
-		free(names[i]);
-	}
-	if (n >= 0)
-		free(names);
+	tags = dir_names(ex);
+	for (size_t i = 0; tags && tags[i] && !bad; i++)
+		bad = load_version(ex, path, tags[i], hosts, &count) < 0;
+	free_names(tags);
 	close(ex);
 	if (bad || count == 0) {
 		if (!bad)
@@ -299,6 +355,25 @@ int build_hosts_load(const struct build_opts *o, struct host_dir *hosts)
 		return -1;
 	}
 	return count;
+}
+
+bool build_host_is_newest(const struct host_dir *hosts, int n, int h)
+{
+	for (int i = 0; i < n; i++)
+		if (i != h && !strcmp(hosts[i].arch, hosts[h].arch) &&
+		    pkg_version_cmp(hosts[i].version, hosts[h].version) > 0)
+			return false;
+	return true;
+}
+
+int build_newest_version(const struct host_dir *hosts, int n)
+{
+	int best = 0;
+
+	for (int i = 1; i < n; i++)
+		if (pkg_version_cmp(hosts[i].version, hosts[best].version) > 0)
+			best = i;
+	return best;
 }
 
 void build_hosts_free(struct host_dir *hosts, int n)

@@ -33,20 +33,42 @@ static int refuse(struct pkg_error *err, const char *member, const char *fmt, ..
 	return -EBADMSG;
 }
 
-const struct qus_target *pkg_emulator_target(const char *name)
+const struct qus_target *pkg_emulator_target(const char *name, bool suffix_optional)
 {
 	size_t len = strlen(name), pre = strlen(EMU_PREFIX), suf = strlen(EMU_SUFFIX);
 
-	if (len <= pre + suf || strncmp(name, EMU_PREFIX, pre) ||
-	    strcmp(name + len - suf, EMU_SUFFIX))
+	if (len > pre + suf && !strcmp(name + len - suf, EMU_SUFFIX))
+		len -= suf;
+	else if (!suffix_optional)
+		return NULL;
+	if (len <= pre || strncmp(name, EMU_PREFIX, pre))
 		return NULL;
 	for (size_t i = 0; i < QUS_NTARGETS; i++) {
 		const char *emu = qus_targets[i].emulator;
 
-		if (strlen(emu) == len - pre - suf && !strncmp(name + pre, emu, len - pre - suf))
+		if (strlen(emu) == len - pre && !strncmp(name + pre, emu, len - pre))
 			return &qus_targets[i];
 	}
 	return NULL;
+}
+
+/* The length of "dfsg" or "ds" at @v when a version part ends there, else 0. */
+static size_t repack_marker(const char *v)
+{
+	static const char *const marks[] = { "dfsg", "ds" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++) {
+		size_t n = strlen(marks[i]);
+		const char *end = v + n;
+
+		if (strncmp(v, marks[i], n))
+			continue;
+		while (*end >= '0' && *end <= '9')
+			end++;
+		if (!*end || *end == '-' || *end == '+' || *end == '~' || *end == '.')
+			return n;
+	}
+	return 0;
 }
 
 int pkg_tag_version(const char *version, char *out, size_t size)
@@ -57,9 +79,15 @@ int pkg_tag_version(const char *version, char *out, size_t size)
 	if (!*v || size == 0)
 		return -EINVAL;
 	while (*v) {
-		/* "+dfsg" (and "~dfsg") mark a repacked upstream tarball, not a version. */
-		if ((*v == '+' || *v == '~') && !strncmp(v + 1, "dfsg", 4)) {
-			v += 5;
+		/*
+		 * "+dfsg" and "+ds" (or "~dfsg", "~ds") mark a repacked upstream
+		 * tarball, not a version: Debian's QEMU used the first until 9.0, the
+		 * second since.
+		 */
+		size_t mark = (*v == '+' || *v == '~') ? repack_marker(v + 1) : 0;
+
+		if (mark) {
+			v += 1 + mark;
 			while (*v >= '0' && *v <= '9')
 				v++;
 			continue;
@@ -76,6 +104,83 @@ int pkg_tag_version(const char *version, char *out, size_t size)
 	}
 	out[n] = '\0';
 	return n && out[0] != '.' && out[0] != '-' ? 0 : -EINVAL;
+}
+
+/* dpkg's order of characters in a version: '~' first, then the end, letters, the rest. */
+static int version_char_order(char c)
+{
+	if (c >= '0' && c <= '9')
+		return 0;
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return c;
+	if (c == '~')
+		return -1;
+	return c ? (unsigned char)c + 256 : 0;
+}
+
+/* Compare two upstream versions or revisions: alternating non-digit and digit runs. */
+static int version_part_cmp(const char *a, const char *a_end, const char *b, const char *b_end)
+{
+	while (a < a_end || b < b_end) {
+		int first = 0;
+
+		while ((a < a_end && !(*a >= '0' && *a <= '9')) ||
+		       (b < b_end && !(*b >= '0' && *b <= '9'))) {
+			int ca = version_char_order(a < a_end ? *a : 0);
+			int cb = version_char_order(b < b_end ? *b : 0);
+
+			if (ca != cb)
+				return ca - cb;
+			a += a < a_end;
+			b += b < b_end;
+		}
+		while (a < a_end && *a == '0')
+			a++;
+		while (b < b_end && *b == '0')
+			b++;
+		for (; a < a_end && b < b_end && *a >= '0' && *a <= '9' && *b >= '0' && *b <= '9';
+		     a++, b++)
+			if (!first)
+				first = *a - *b;
+		if (a < a_end && *a >= '0' && *a <= '9')
+			return 1;
+		if (b < b_end && *b >= '0' && *b <= '9')
+			return -1;
+		if (first)
+			return first;
+	}
+	return 0;
+}
+
+/* "[epoch:]upstream[-revision]" into its three parts (no epoch: 0). */
+static void version_split(const char *v, unsigned long *epoch, const char **up, const char **up_end,
+			  const char **rev)
+{
+	const char *colon = strchr(v, ':'), *dash;
+
+	*epoch = 0;
+	if (colon && colon > v && strspn(v, "0123456789") == (size_t)(colon - v)) {
+		*epoch = strtoul(v, NULL, 10);
+		v = colon + 1;
+	}
+	dash = strrchr(v, '-');
+	*up = v;
+	*up_end = dash ? dash : v + strlen(v);
+	*rev = dash ? dash + 1 : v + strlen(v);
+}
+
+int pkg_version_cmp(const char *a, const char *b)
+{
+	unsigned long ea, eb;
+	const char *ua, *ua_end, *ra, *ub, *ub_end, *rb;
+	int r;
+
+	version_split(a, &ea, &ua, &ua_end, &ra);
+	version_split(b, &eb, &ub, &ub_end, &rb);
+	if (ea != eb)
+		return ea < eb ? -1 : 1;
+	r = version_part_cmp(ua, ua_end, ub, ub_end);
+	return r ? r : version_part_cmp(ra, ra + strlen(ra), rb, rb + strlen(rb));
 }
 
 /* A member path that stays inside the tree: relative, no "..". */
@@ -95,11 +200,17 @@ static bool path_is_safe(const char *p)
 	return true;
 }
 
-/* "./usr/bin/qemu-x-static" or "usr/bin/qemu-x-static": the file name, else NULL. */
+/* A member's path without its leading "./" (tar members of a .deb have one). */
+static const char *member_path(const char *p)
+{
+	while (!strncmp(p, "./", 2))
+		p += 2;
+	return p;
+}
+
+/* "usr/bin/qemu-x-static": the file name, else NULL. */
 static const char *in_usr_bin(const char *p)
 {
-	if (!strncmp(p, "./", 2))
-		p += 2;
 	if (strncmp(p, "usr/bin/", 8) || strchr(p + 8, '/'))
 		return NULL;
 	return p + 8;
@@ -196,6 +307,7 @@ static int read_control(struct archive *outer, const char *member, struct pkg_in
 		control_field(text, "Package", info->name, sizeof(info->name));
 		control_field(text, "Version", info->version, sizeof(info->version));
 		control_field(text, "Architecture", info->arch, sizeof(info->arch));
+		control_field(text, "Depends", info->depends, sizeof(info->depends));
 		archive_read_free(a);
 		return 0;
 	}
@@ -223,58 +335,92 @@ static int drain(struct archive *a, const char *p, unsigned long long max, struc
 	return n < 0 ? refuse(err, p, "%s", archive_error_string(a)) : 0;
 }
 
-static int data_member(struct archive *a, struct archive_entry *e, bool seen[QUS_NTARGETS],
-		       struct pkg_info *info, const struct pkg_read_opts *ro, struct pkg_error *err)
+/* A whole member into a new buffer (*@data), refusing one larger than an emulator can be. */
+static int read_member(struct archive *a, struct archive_entry *e, const char *p, uint8_t **data,
+		       size_t *got, struct pkg_error *err)
 {
-	const char *p = archive_entry_pathname(e), *name;
-	mode_t type = archive_entry_filetype(e);
-	const struct qus_target *t;
-	_cleanup_free_ uint8_t *data = NULL;
-	struct pkg_member m;
-	la_int64_t size;
-	size_t got = 0;
+	la_int64_t size = archive_entry_size(e);
 
-	if (!p || !path_is_safe(p))
-		return refuse(err, p, "its path leaves the package's tree");
+	*got = 0;
+	if (!archive_entry_size_is_set(e) || size <= 0 || (unsigned long long)size > PKG_MEMBER_MAX)
+		return refuse(err, p, "size %lld is not that of an emulator (at most %llu bytes)",
+			      (long long)size, PKG_MEMBER_MAX);
+	*data = malloc((size_t)size);
+	if (!*data)
+		return -ENOMEM;
+	while (*got < (size_t)size) {
+		la_ssize_t n = archive_read_data(a, *data + *got, (size_t)size - *got);
+
+		if (n <= 0)
+			return refuse(err, p, "truncated: %zu of %lld bytes (%s)", *got,
+				      (long long)size,
+				      n < 0 ? archive_error_string(a) : "end of data");
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * One member of the tree: an emulator's bytes, a link's target or another
+ * file's path go to the caller; directories are passed over.
+ */
+static int data_member(struct archive *a, struct archive_entry *e, struct pkg_info *info,
+		       const struct pkg_read_opts *ro, struct pkg_error *err)
+{
+	const char *raw = archive_entry_pathname(e), *p, *name, *hard;
+	mode_t type = archive_entry_filetype(e);
+	_cleanup_free_ uint8_t *data = NULL;
+	_cleanup_free_ char *hard_path = NULL;
+	struct pkg_member m = { .kind = PKG_FILE };
+	int r;
+
+	if (!raw || !path_is_safe(raw))
+		return refuse(err, raw, "its path leaves the package's tree");
 	if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO || type == AE_IFSOCK)
-		return refuse(err, p, "a device node or special file; no package needs one");
+		return refuse(err, raw, "a device node or special file; no package needs one");
+	p = member_path(raw);
+	m.path = p;
+	hard = archive_entry_hardlink(e);
+	if (hard) {
+		/* A hard link names a member of the same archive: a path from the root. */
+		if (!path_is_safe(hard))
+			return refuse(err, raw, "a hard link that leaves the package's tree");
+		if (asprintf(&hard_path, "/%s", member_path(hard)) < 0)
+			return -ENOMEM;
+		m.kind = PKG_LINK;
+		m.link = hard_path;
+		r = drain(a, raw, ro->max_unpacked, err);
+		return r < 0 ? r : ro->fn(&m, ro->ctx);
+	}
+	if (type == AE_IFLNK) {
+		m.kind = PKG_LINK;
+		m.link = archive_entry_symlink(e);
+		if (!m.link || !*m.link)
+			return refuse(err, raw, "a link to nothing");
+		return ro->fn(&m, ro->ctx);
+	}
+	if (type == AE_IFDIR)
+		return drain(a, raw, ro->max_unpacked, err);
+	if (archive_entry_perm(e) & (S_ISUID | S_ISGID))
+		return refuse(
+			err, raw,
+			"set-user/group-id bits; nothing in a package of emulators needs them");
 	name = in_usr_bin(p);
-	t = name ? pkg_emulator_target(name) : NULL;
-	if (!t) {
+	m.target = name ? pkg_emulator_target(name, true) : NULL;
+	if (!m.target) {
 		/* An emulator of a target outside the table (cris, nios2): said, not taken. */
 		if (name && !strncmp(name, EMU_PREFIX, strlen(EMU_PREFIX)) &&
 		    info->nskipped < PKG_SKIPPED_MAX)
 			snprintf(info->skipped[info->nskipped++], sizeof(info->skipped[0]), "%s",
 				 name);
-		return drain(a, p, ro->max_unpacked, err); /* not an emulator qus knows */
+		r = drain(a, raw, ro->max_unpacked, err);
+		return r < 0 ? r : ro->fn(&m, ro->ctx);
 	}
-	if (type != AE_IFREG || archive_entry_hardlink(e))
-		return refuse(err, p, "an emulator must be a regular file, not a link");
-	if (archive_entry_perm(e) & (S_ISUID | S_ISGID))
-		return refuse(err, p, "an emulator with set-user/group-id bits");
-	if (seen[arch_index(t)])
-		return refuse(err, p, "a second copy of the same emulator");
-	seen[arch_index(t)] = true;
-	size = archive_entry_size(e);
-	if (!archive_entry_size_is_set(e) || size <= 0 || (unsigned long long)size > PKG_MEMBER_MAX)
-		return refuse(err, p, "size %lld is not that of an emulator (at most %llu bytes)",
-			      (long long)size, PKG_MEMBER_MAX);
-	data = malloc((size_t)size);
-	if (!data)
-		return -ENOMEM;
-	while (got < (size_t)size) {
-		la_ssize_t n = archive_read_data(a, data + got, (size_t)size - got);
-
-		if (n <= 0)
-			return refuse(err, p, "truncated: %zu of %lld bytes (%s)", got,
-				      (long long)size,
-				      n < 0 ? archive_error_string(a) : "end of data");
-		got += (size_t)n;
-	}
-	m.target = t;
-	m.path = p;
+	r = read_member(a, e, raw, &data, &m.size, err);
+	if (r < 0)
+		return r;
+	m.kind = PKG_EMULATOR;
 	m.data = data;
-	m.size = got;
 	return ro->fn(&m, ro->ctx);
 }
 
@@ -283,7 +429,6 @@ static int walk_members(struct archive *a, const char *what, struct pkg_info *in
 			const struct pkg_read_opts *ro, struct pkg_error *err)
 {
 	struct archive_entry *e;
-	bool seen[QUS_NTARGETS] = { false };
 	int r;
 
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
@@ -294,7 +439,7 @@ static int walk_members(struct archive *a, const char *what, struct pkg_info *in
 				   ro->max_unpacked);
 			break;
 		}
-		r = data_member(a, e, seen, info, ro, err);
+		r = data_member(a, e, info, ro, err);
 		if (r < 0)
 			break;
 	}

@@ -21,53 +21,75 @@
 #include "digest.h"
 #include "elfident.h"
 #include "json.h"
+#include "links.h"
 #include "pkg.h"
 #include "util.h"
 
 /* ---- extract ------------------------------------------------------------ */
 
 struct emu_record {
-	char file[64];
-	const struct qus_target *target;
+	char file[64];			 /* qemu-T-static, whatever the package called it */
+	char member[256];		 /* where it was in the package */
+	const struct qus_target *target; /* its emulator's first target (i386 for i486) */
 	size_t size;
 	char sha256[SHA256_HEX_LEN + 1];
 };
 
 struct extract_ctx {
 	const struct build_opts *o;
-	const struct pkg_info *info; /* filled before the first member arrives */
-	int dir;		     /* the temporary directory, opened at the first member */
-	int parent;		     /* OUT/extract */
+	const struct pkg_info *info; /* the package being read (control data first) */
+	const char *pkg_path;
+	int pkg;    /* its index in the group */
+	int dir;    /* the temporary directory, opened at the first emulator */
+	int parent; /* OUT/extract/<tag> */
 	char tmpname[64];
 	const struct qus_target *host;
 	struct emu_record emus[QUS_NTARGETS];
 	unsigned count;
+	char emu_pkg[64]; /* the package the first emulator came from */
+	struct tree tree; /* every member of the group but directories, by path */
 	struct pkg_error *err;
 	char skipped[PKG_SKIPPED_MAX][64]; /* of every package in the group */
 	unsigned nskipped;
 };
 
-static int refuse_member(struct pkg_error *err, const char *member, const char *what)
+static int refuse_member(struct pkg_error *err, const char *member, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int refuse_member(struct pkg_error *err, const char *member, const char *fmt, ...)
 {
+	va_list ap;
+
 	snprintf(err->member, sizeof(err->member), "%s", member);
-	snprintf(err->what, sizeof(err->what), "%s", what);
+	va_start(ap, fmt);
+	vsnprintf(err->what, sizeof(err->what), fmt, ap);
+	va_end(ap);
 	return -EBADMSG;
 }
 
-static int take_emulator(const struct pkg_member *m, void *arg)
+/* Why an emulator's bytes were refused, with what to do where it is known. */
+static int refuse_emulator(struct extract_ctx *x, const struct pkg_member *m, int r)
 {
-	struct extract_ctx *x = arg;
+	const char *name = strrchr(m->path, '/') + 1;
+
+	if (r != -ELIBBAD)
+		return refuse_member(x->err, m->path,
+				     "not an executable of the package's architecture");
+	/* Debian's qemu-user was the dynamically linked build until QEMU 9.1. */
+	if (!pkg_emulator_target(name, false))
+		return refuse_member(x->err, m->path,
+				     "not static: it names a dynamic loader (a dynamically linked "
+				     "build, as Debian's qemu-user before QEMU 9.1; give "
+				     "qemu-user-static instead)");
+	return refuse_member(x->err, m->path, "not static: it names a dynamic loader");
+}
+
+/* An emulator's bytes: checked, written as qemu-T-static, recorded. */
+static int take_emulator(struct extract_ctx *x, const struct pkg_member *m)
+{
 	struct emu_record *rec = &x->emus[x->count];
 	int r;
 
-	if (build_interrupted())
-		return -EINTR;
 	if (x->dir < 0) {
-		/* The control data came first: now the architecture is known. */
-		x->host = arch_find(x->info->arch);
-		if (!x->host)
-			return refuse_member(x->err, "control",
-					     "an architecture qus does not know");
 		snprintf(x->tmpname, sizeof(x->tmpname), ".%s.%ld.tmp", x->info->arch,
 			 (long)getpid());
 		x->dir = open_subdir(x->parent, x->tmpname);
@@ -76,16 +98,15 @@ static int take_emulator(const struct pkg_member *m, void *arg)
 	}
 	r = elf_check_static(m->data, m->size, x->host);
 	if (r < 0)
-		return refuse_member(x->err, m->path,
-				     r == -ELIBBAD
-					     ? "not static: it names a dynamic loader"
-					     : "not an executable of the package's architecture");
+		return refuse_emulator(x, m, r);
 	snprintf(rec->file, sizeof(rec->file), "qemu-%s-static", m->target->emulator);
-	/* Fedora splits the emulators into packages: each may come only once. */
+	/* One emulator per target, whichever package and name (qemu-T, qemu-T-static) holds it. */
 	for (unsigned i = 0; i < x->count; i++)
 		if (!strcmp(x->emus[i].file, rec->file))
 			return refuse_member(x->err, m->path,
-					     "an emulator another package already holds");
+					     "a second emulator for %s (the first: %s)",
+					     m->target->name, x->emus[i].member);
+	snprintf(rec->member, sizeof(rec->member), "%s", m->path);
 	rec->target = m->target;
 	rec->size = m->size;
 	r = write_file_atomic(x->dir, rec->file, (const char *)m->data, m->size, 0755);
@@ -93,8 +114,87 @@ static int take_emulator(const struct pkg_member *m, void *arg)
 		r = sha256_hex(m->data, m->size, rec->sha256);
 	if (r < 0)
 		return r;
-	x->count++;
+	if (x->count++ == 0)
+		snprintf(x->emu_pkg, sizeof(x->emu_pkg), "%s", x->info->name);
 	progress(x->o, "extract", x->count, x->count, rec->file);
+	return 0;
+}
+
+/* Every member but directories: recorded by path; an emulator's bytes taken. */
+static int take_member(const struct pkg_member *m, void *arg)
+{
+	static const enum tree_kind kinds[] = {
+		[PKG_EMULATOR] = TREE_EMULATOR,
+		[PKG_LINK] = TREE_LINK,
+		[PKG_FILE] = TREE_FILE,
+	};
+	struct extract_ctx *x = arg;
+	int r;
+
+	if (build_interrupted())
+		return -EINTR;
+	r = tree_add(&x->tree, m->path, kinds[m->kind], m->link, m->target, x->pkg);
+	if (r == -EEXIST)
+		return refuse_member(x->err, m->path,
+				     "a second member of that name in the packages given");
+	if (r < 0 || m->kind != PKG_EMULATOR)
+		return r;
+	return take_emulator(x, m);
+}
+
+/*
+ * Links named as emulators (usr/bin/qemu-T-static, qemu-T), resolved
+ * within the packages given: each must end at that target's emulator.
+ * A package of such links alone is a transitional one (QEMU 10.0's
+ * qemu-user-static): said in one line, naming what it depends on.
+ */
+static int check_emulator_links(struct extract_ctx *x, const struct pkg_info *infos)
+{
+	char dest[4096];
+
+	for (size_t i = 0; i < x->tree.n; i++) {
+		const struct tree_node *n = &x->tree.v[i], *d;
+		const char *name = strrchr(n->path, '/'), *base;
+		const struct qus_target *t;
+		int r;
+
+		if (n->kind != TREE_LINK || !name || strncmp(n->path, "usr/bin/", 8) ||
+		    strchr(n->path + 8, '/') || !(t = pkg_emulator_target(name + 1, true)))
+			continue;
+		r = tree_resolve(&x->tree, n->path, dest, sizeof(dest));
+		if (r == -EXDEV)
+			return refuse_member(x->err, n->path,
+					     "a link that leaves the package (-> %s)", n->link);
+		if (r == -ELOOP)
+			return refuse_member(x->err, n->path,
+					     "a loop of links, or more than %d in a row",
+					     TREE_MAX_HOPS);
+		if (r < 0)
+			return refuse_member(x->err, n->path, "%s", strerror(-r));
+		x->pkg = n->pkg; /* the package said to be refused, if it is */
+		d = tree_find(&x->tree, dest);
+		/* qemu-T-static -> qemu-T, and neither qemu-T nor any emulator here. */
+		base = strrchr(dest, '/') ? strrchr(dest, '/') + 1 : dest;
+		if (!d && x->count == 0 && pkg_emulator_target(base, true) == t)
+			return refuse_member(
+				x->err, "",
+				"it holds links (%s -> %s), not emulators: a transitional "
+				"package; give the package(s) it points into too (%s%s)",
+				n->path, n->link, infos[n->pkg].depends[0] ? "Depends: " : "",
+				infos[n->pkg].depends[0] ? infos[n->pkg].depends : "qemu-user");
+		if (!d)
+			return refuse_member(x->err, n->path,
+					     "a link to %s, which is in none of the packages given",
+					     dest);
+		if (d->kind != TREE_EMULATOR)
+			return refuse_member(
+				x->err, n->path,
+				"a link to %s, which is not an emulator (usr/bin/qemu-T)", dest);
+		if (strcmp(d->target->emulator, t->emulator))
+			return refuse_member(x->err, n->path,
+					     "a link to %s, the emulator of another target (%s)",
+					     dest, d->target->name);
+	}
 	return 0;
 }
 
@@ -128,7 +228,7 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
 		return r;
 	jw_begin_object(&d.w, NULL);
 	jw_uint(&d.w, "schema", 1);
-	jw_string(&d.w, "package", x->info->name);
+	jw_string(&d.w, "package", x->emu_pkg);
 	jw_string(&d.w, "version", x->info->version);
 	jw_string(&d.w, "tag", tag);
 	jw_string(&d.w, "arch", x->info->arch);
@@ -173,48 +273,84 @@ static void report(const char *path, int r, const struct pkg_error *err)
 		msg("%s: %s", path, strerror(-r));
 }
 
+/* Say once which of the table's emulators the packages lack (Fedora's per-target RPMs). */
+static void say_missing(const struct extract_ctx *x, const struct pkg_info *info)
+{
+	char missing[QUS_NTARGETS * 16] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		const struct qus_target *t = &qus_targets[i];
+		bool have = false;
+
+		if (arch_index(t) != (size_t)(arch_find(t->emulator) - qus_targets))
+			continue; /* i486: qemu-i386's */
+		for (unsigned e = 0; e < x->count && !have; e++)
+			have = x->emus[e].target == t;
+		if (!have && len + strlen(t->name) + 2 < sizeof(missing))
+			len += (size_t)snprintf(missing + len, sizeof(missing) - len, " %s",
+						t->name);
+	}
+	if (len)
+		msg("%s %s (%s): no emulator for%s", info->name, info->version, info->arch,
+		    missing);
+}
+
 /*
- * The packages of one architecture into OUT/extract/<arch> (Debian's one
- * package, or Fedora's per-target ones): written into a temporary directory
- * that is renamed into place only when every package was read and accepted.
+ * The packages of one architecture and version into OUT/extract/<tag>/<arch>
+ * (Debian's one package, the transitional qemu-user-static with the
+ * qemu-user it points into, or Fedora's per-target RPMs): written into a
+ * temporary directory that is renamed into place only when every package
+ * was read and accepted, and its links resolved within them.
  */
 static int extract_group(const struct build_opts *o, int extract_dir, char *const *paths, int n)
 {
-	struct pkg_info first, info;
-	struct pkg_error err;
-	struct extract_ctx x = { .o = o, .dir = -1, .parent = extract_dir, .err = &err };
-	char tag0[129], tag[129];
+	struct pkg_info *infos = calloc((size_t)n, sizeof(*infos));
+	struct pkg_error err = { "", "" };
+	struct extract_ctx x = { .o = o, .dir = -1, .parent = -1, .err = &err };
 	const char *failed = paths[0];
-	int r = 0;
+	char tag[129] = "", dir[200];
+	int r = infos ? 0 : -ENOMEM;
 
+	/* The group's version and architecture (its packages share them): extract/<tag>/<arch>. */
+	if (r == 0)
+		r = pkg_read(paths[0], NULL, &infos[0], &err);
+	if (r == 0 && pkg_tag_version(infos[0].version, tag, sizeof(tag)) < 0)
+		r = refuse_member(&err, "control", "a Version that makes no image tag");
+	if (r == 0 && !(x.host = arch_find(infos[0].arch)))
+		r = refuse_member(&err, "control", "an architecture qus does not know");
+	if (r == 0) {
+		x.parent = open_subdir(extract_dir, tag);
+		if (x.parent < 0)
+			r = x.parent;
+	}
 	for (int i = 0; i < n && r == 0; i++) {
-		failed = paths[i];
-		const struct pkg_read_opts ro = { take_emulator, &x, o->max_unpacked };
+		const struct pkg_read_opts ro = { take_member, &x, o->max_unpacked };
 
-		x.info = &info;
-		r = pkg_read(paths[i], &ro, &info, &err);
+		failed = paths[i];
+		x.info = &infos[i];
+		x.pkg = i;
+		r = pkg_read(paths[i], &ro, &infos[i], &err);
+		for (unsigned k = 0;
+		     r == 0 && k < infos[i].nskipped && x.nskipped < PKG_SKIPPED_MAX; k++)
+			memcpy(x.skipped[x.nskipped++], infos[i].skipped[k], sizeof(x.skipped[0]));
+	}
+	if (r == 0) {
+		r = check_emulator_links(&x, infos);
 		if (r < 0)
-			break;
-		if (i == 0)
-			first = info;
-		/* One image holds one version. */
-		if (pkg_tag_version(first.version, tag0, sizeof(tag0)) < 0 ||
-		    pkg_tag_version(info.version, tag, sizeof(tag)) < 0 || strcmp(tag0, tag))
-			r = refuse_member(&err, "", "its version differs from the other packages'");
-		for (unsigned k = 0; k < info.nskipped && x.nskipped < PKG_SKIPPED_MAX; k++)
-			memcpy(x.skipped[x.nskipped++], info.skipped[k], sizeof(x.skipped[0]));
+			failed = paths[x.pkg];
 	}
 	if (r == 0 && x.count == 0)
-		r = refuse_member(&err, "", "no emulator (usr/bin/qemu-*-static) in it");
+		r = refuse_member(&err, "", "no emulator (usr/bin/qemu-T or qemu-T-static) in it");
 	if (r == 0) {
-		x.info = &first;
+		x.info = &infos[0];
 		failed = paths[0];
 		r = write_manifest(&x, paths, n);
 	}
 	if (r == 0 && build_interrupted())
 		r = -EINTR;
 	if (r == 0) {
-		r = build_swap_dir(extract_dir, x.tmpname, first.arch);
+		r = build_swap_dir(x.parent, x.tmpname, infos[0].arch);
 		if (r == 0)
 			x.tmpname[0] = '\0';
 	}
@@ -222,18 +358,36 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 		close(x.dir);
 	if (r < 0) {
 		if (x.tmpname[0])
-			build_remove_dir(extract_dir, x.tmpname);
+			build_remove_dir(x.parent, x.tmpname);
 		if (!build_interrupted())
 			report(failed, r, &err);
-		return r;
+	} else if (!o->quiet) {
+		snprintf(dir, sizeof(dir), "extract/%s/%s", tag, infos[0].arch);
+		msg("%s%s: %s %s (%s), %u emulators -> %s", paths[0],
+		    n > 1 ? " and the others of its architecture and version" : "", x.emu_pkg,
+		    infos[0].version, infos[0].arch, x.count, dir);
+		for (unsigned i = 0; i < x.nskipped; i++)
+			msg("%s left out: its target is not one of the 34 qus registers",
+			    x.skipped[i]);
+		say_missing(&x, &infos[0]);
 	}
-	if (!o->quiet)
-		msg("%s%s: %s %s (%s), %u emulators -> extract/%s", paths[0],
-		    n > 1 ? " and the others of its architecture" : "", first.name, first.version,
-		    first.arch, x.count, first.arch);
-	for (unsigned i = 0; i < x.nskipped && !o->quiet; i++)
-		msg("%s left out: its target is not one of the 34 qus registers", x.skipped[i]);
-	return 0;
+	if (x.parent >= 0)
+		close(x.parent);
+	/* A version directory made for a package that was refused goes again. */
+	if (r < 0 && tag[0])
+		unlinkat(extract_dir, tag, AT_REMOVEDIR);
+	tree_free(&x.tree);
+	free(infos);
+	return r;
+}
+
+/* Whether packages @a and @b go into one extract directory: one architecture, one version. */
+static bool same_group(const struct pkg_info *a, const struct pkg_info *b)
+{
+	char ta[129], tb[129];
+
+	return !strcmp(a->arch, b->arch) && pkg_tag_version(a->version, ta, sizeof(ta)) == 0 &&
+	       pkg_tag_version(b->version, tb, sizeof(tb)) == 0 && !strcmp(ta, tb);
 }
 
 int stage_extract(const struct build_opts *o, char **pkgs, int n)
@@ -255,7 +409,7 @@ int stage_extract(const struct build_opts *o, char **pkgs, int n)
 		status = EXIT_FAIL;
 		goto out;
 	}
-	/* First the headers only, to group the packages by architecture. */
+	/* First the headers only, to group the packages by architecture and version. */
 	for (int i = 0; i < n; i++) {
 		struct pkg_error err;
 		int r = pkg_read(pkgs[i], NULL, &infos[i], &err);
@@ -276,7 +430,7 @@ int stage_extract(const struct build_opts *o, char **pkgs, int n)
 			break;
 		}
 		for (int j = i; j < n; j++)
-			if (!done[j] && !strcmp(infos[j].arch, infos[i].arch)) {
+			if (!done[j] && same_group(&infos[j], &infos[i])) {
 				group[m++] = pkgs[j];
 				done[j] = true;
 			}

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * qus-build images: OUT/extract + a static qus per host -> OUT/oci, an OCI
- * image layout with the seeds' tag set:
+ * image layout with the seeds' tag set, for every version extracted:
  *
- *   <t>, <t>-<version>, <host>-<t>, <host>-<t>-<version>
+ *   <t>-<version>, <host>-<t>-<version>
  *                 one emulator, /usr/bin/qemu-<t>-static (FROM scratch)
- *   register      /usr/bin/qus only, as the entrypoint
- *   latest, <version>
- *                 qus and every emulator, entrypoint qus, so that
+ *   <version>     qus and every emulator, entrypoint qus, so that
  *                 `podman run --rm --privileged IMAGE --reset -p yes` works
+ *
+ * and, for each platform's newest version, the tags without a version:
+ * <t>, <host>-<t>, latest, and register (/usr/bin/qus only, the
+ * entrypoint).  A user pins a version by its tag when a newer QEMU breaks
+ * a build; an older version's tags stay as long as its extract does.
  *
  * Each file is its own layer, so images share layers wherever they hold the
  * same file and a registry stores each once.  With packages of several
@@ -171,11 +174,12 @@ static int cmp_ref(const void *a, const void *b)
 }
 
 /*
- * A tag every host may have: the one manifest, or an index over the hosts
- * that have it (@pick chooses each host's manifest; NULL: the host lacks it).
+ * A tag that hosts share: an index over the hosts @sel picks that have it
+ * (@pick chooses each host's manifest; NULL: the host lacks it), or the one
+ * manifest when the build is for one platform only (!@multi).
  */
 static int shared_tag(struct oci_layout *l, struct refs *refs, const char *tag,
-		      struct host_images *hi, int nhosts,
+		      struct host_images *hi, int nhosts, const bool *sel, bool multi,
 		      const struct oci_blob *(*pick)(const struct host_images *, const void *),
 		      const void *arg)
 {
@@ -185,7 +189,7 @@ static int shared_tag(struct oci_layout *l, struct refs *refs, const char *tag,
 	int r;
 
 	for (int h = 0; h < nhosts; h++) {
-		const struct oci_blob *b = pick(&hi[h], arg);
+		const struct oci_blob *b = sel[h] ? pick(&hi[h], arg) : NULL;
 
 		if (!b)
 			continue;
@@ -196,7 +200,7 @@ static int shared_tag(struct oci_layout *l, struct refs *refs, const char *tag,
 	}
 	if (n == 0)
 		return 0;
-	if (nhosts == 1)
+	if (!multi)
 		return add_ref(refs, tag, OCI_MEDIA_MANIFEST, &m[0].manifest);
 	r = oci_put_index(l, m, n, &index);
 	return r < 0 ? r : add_ref(refs, tag, OCI_MEDIA_INDEX, &index);
@@ -260,47 +264,69 @@ static int host_manifests(struct oci_layout *l, const struct host_dir *h, struct
 	return r;
 }
 
+/*
+ * The tags of one set of hosts: @suffix "" for the current ones (latest,
+ * register, T, HOST-T: each platform's newest version), "-VERSION" for a
+ * version's own (VERSION, T-VERSION, HOST-T-VERSION).
+ */
+static int tags_of(struct oci_layout *l, struct refs *refs, const struct host_dir *hosts,
+		   int nhosts, struct host_images *hi, const bool *sel, bool multi, const char *ver)
+{
+	char tag[sizeof(hosts[0].host) + QUS_NAME_MAX + sizeof(hosts[0].tag) + 3];
+	const char *dash = ver ? "-" : "", *v = ver ? ver : "";
+	int r;
+
+	r = shared_tag(l, refs, ver ? ver : "latest", hi, nhosts, sel, multi, pick_all, NULL);
+	if (r == 0 && !ver)
+		r = shared_tag(l, refs, "register", hi, nhosts, sel, multi, pick_reg, NULL);
+	for (size_t i = 0; r == 0 && i < QUS_NTARGETS; i++) {
+		const struct qus_target *t = &qus_targets[i];
+
+		snprintf(tag, sizeof(tag), "%s%s%s", t->name, dash, v);
+		r = shared_tag(l, refs, tag, hi, nhosts, sel, multi, pick_emu, t);
+		/* <host>-<t>: one host's image, as the seeds' x86_64-<t>. */
+		for (int h = 0; r == 0 && h < nhosts; h++) {
+			const struct oci_blob *b = sel[h] ? pick_emu(&hi[h], t) : NULL;
+
+			if (!b)
+				continue;
+			snprintf(tag, sizeof(tag), "%s-%s%s%s", hosts[h].host, t->name, dash, v);
+			r = add_ref(refs, tag, OCI_MEDIA_MANIFEST, b);
+		}
+	}
+	return r;
+}
+
 static int write_tags(struct oci_layout *l, const struct host_dir *hosts, int nhosts,
 		      struct host_images *hi)
 {
-	const char *ver = hosts[0].tag;
-	char tag[sizeof(hosts[0].host) + QUS_NAME_MAX + sizeof(hosts[0].tag) + 2];
 	struct refs refs = { 0 };
-	int r;
+	bool sel[BUILD_MAX_HOSTS], multi = false;
+	int r = 0;
 
-	refs.cap = 4 + (size_t)QUS_NTARGETS * (2 + 2 * (size_t)nhosts);
+	/* One index per tag as soon as the build has more than one platform. */
+	for (int h = 1; h < nhosts; h++)
+		multi = multi || strcmp(hosts[h].arch, hosts[0].arch);
+	refs.cap = 2 + (size_t)(nhosts + 1) * (1 + (size_t)QUS_NTARGETS * (1 + (size_t)nhosts));
 	refs.v = calloc(refs.cap, sizeof(*refs.v));
 	refs.tags = calloc(refs.cap, sizeof(*refs.tags));
 	if (!refs.v || !refs.tags) {
 		r = -ENOMEM;
 		goto done;
 	}
-	r = shared_tag(l, &refs, "latest", hi, nhosts, pick_all, NULL);
-	if (r == 0)
-		r = shared_tag(l, &refs, ver, hi, nhosts, pick_all, NULL);
-	if (r == 0)
-		r = shared_tag(l, &refs, "register", hi, nhosts, pick_reg, NULL);
-	for (size_t i = 0; r == 0 && i < QUS_NTARGETS; i++) {
-		const struct qus_target *t = &qus_targets[i];
-
-		snprintf(tag, sizeof(tag), "%s", t->name);
-		r = shared_tag(l, &refs, tag, hi, nhosts, pick_emu, t);
-		snprintf(tag, sizeof(tag), "%s-%s", t->name, ver);
-		if (r == 0)
-			r = shared_tag(l, &refs, tag, hi, nhosts, pick_emu, t);
-		/* <host>-<t>: one host's image, as the seeds' x86_64-<t>. */
-		for (int h = 0; r == 0 && h < nhosts; h++) {
-			const struct oci_blob *b = pick_emu(&hi[h], t);
-
-			if (!b)
-				continue;
-			snprintf(tag, sizeof(tag), "%s-%s", hosts[h].host, t->name);
-			r = add_ref(&refs, tag, OCI_MEDIA_MANIFEST, b);
-			snprintf(tag, sizeof(tag), "%s-%s-%s", hosts[h].host, t->name, ver);
-			if (r == 0)
-				r = add_ref(&refs, tag, OCI_MEDIA_MANIFEST, b);
-		}
+	/* Each version's own tags (hosts are sorted by version tag: one run per version). */
+	for (int h = 0; r == 0 && h < nhosts; h++) {
+		if (h > 0 && !strcmp(hosts[h].tag, hosts[h - 1].tag))
+			continue;
+		for (int k = 0; k < nhosts; k++)
+			sel[k] = !strcmp(hosts[k].tag, hosts[h].tag);
+		r = tags_of(l, &refs, hosts, nhosts, hi, sel, multi, hosts[h].tag);
 	}
+	/* The current tags: each platform's newest version. */
+	for (int k = 0; k < nhosts; k++)
+		sel[k] = build_host_is_newest(hosts, nhosts, k);
+	if (r == 0)
+		r = tags_of(l, &refs, hosts, nhosts, hi, sel, multi, NULL);
 	if (r == 0) {
 		qsort(refs.v, refs.n, sizeof(*refs.v), cmp_ref);
 		r = oci_write_index_json(l, refs.v, refs.n);
@@ -342,12 +368,6 @@ int stage_images(const struct build_opts *o)
 			    hosts[h].arch);
 			goto out;
 		}
-		if (strcmp(hosts[h].tag, hosts[0].tag)) {
-			msg("images: the packages have different versions (%s, %s); one image "
-			    "holds one version",
-			    hosts[0].version, hosts[h].version);
-			goto out;
-		}
 		if (!qus) {
 			msg("images: no static qus for %s (%s): give --qus FILE or --qus %s=FILE, "
 			    "e.g. build-static/qus",
@@ -369,8 +389,10 @@ int stage_images(const struct build_opts *o)
 						 .in_img = hosts[h].emu_file[e],
 						 .rel_dir = releases,
 						 .mtime = hosts[h].date };
-			snprintf(j->rel, sizeof(j->rel), "%s_%s.tar.gz", hosts[h].host,
-				 hosts[h].emu_file[e]);
+			/* releases/ holds each host's newest version only. */
+			if (build_host_is_newest(hosts, nhosts, h))
+				snprintf(j->rel, sizeof(j->rel), "%s_%s.tar.gz", hosts[h].host,
+					 hosts[h].emu_file[e]);
 		}
 	}
 	/* The qus given must be what the image's platform runs, and need nothing. */
@@ -429,7 +451,7 @@ int stage_images(const struct build_opts *o)
 		goto close;
 	}
 	if (!o->quiet)
-		msg("%d tags, %zu layers, %d platform(s) in %s", r, n, nhosts, path);
+		msg("%d tags, %zu layers, %d host package(s) in %s", r, n, nhosts, path);
 	status = EXIT_OK;
 close:
 	oci_close(&l);

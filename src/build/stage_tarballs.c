@@ -157,18 +157,27 @@ int stage_tarballs(const struct build_opts *o)
 {
 	char path[PATH_MAX], tmpname[64];
 	struct host_dir hosts[BUILD_MAX_HOSTS];
-	size_t primary = 0, njobs = 0;
+	bool newest[BUILD_MAX_HOSTS];
+	size_t njobs = 0;
+	int primary = -1;
 	struct job_queue q = { 0 };
 	int dir, out, r, status = EXIT_FAIL, nhosts = build_hosts_load(o, hosts);
 
 	if (nhosts < 0)
 		return EXIT_FAIL;
-	/* The unprefixed files are the seeds' host's (x86_64), else the first host's. */
+	/*
+	 * The release files are each host's newest version, as a release page
+	 * shows the latest release (older versions keep their image tags).  The
+	 * unprefixed files are the seeds' host's (x86_64), else the first host's.
+	 */
 	for (int h = 0; h < nhosts; h++) {
 		const struct qus_platform *pf = platform_by_debian(hosts[h].arch);
 
-		if (pf && pf->seeds_unprefixed)
-			primary = (size_t)h;
+		newest[h] = build_host_is_newest(hosts, nhosts, h);
+		if (newest[h] && primary < 0)
+			primary = h;
+		if (newest[h] && pf && pf->seeds_unprefixed)
+			primary = h;
 	}
 	/*
 	 * Written into a directory of its own, which takes the place of
@@ -190,8 +199,8 @@ int stage_tarballs(const struct build_opts *o)
 	}
 	q.out = out;
 	q.o = o;
-	for (size_t h = 0; h < (size_t)nhosts; h++) {
-		for (size_t e = 0; e < hosts[h].nemu; e++) {
+	for (int h = 0; h < nhosts; h++) {
+		for (size_t e = 0; newest[h] && e < hosts[h].nemu; e++) {
 			struct job *j = &q.jobs[njobs++];
 
 			j->src_dir = hosts[h].fd;

@@ -141,7 +141,7 @@ interrupt() { # SIGNAL COMMAND...: start the pipeline, signal it once COMMAND su
 stage_same() { is "$(snapshot "$tmp/sig/$1")" "$(snapshot "$tmp/prev/$1")" "$2"; }
 
 exists() { compgen -G "$tmp/sig/$1" >/dev/null; }
-interrupt INT exists 'extract/.amd64.*.tmp'
+interrupt INT exists 'extract/*/.amd64.*.tmp'
 is "$rc" 130 "SIGINT while extracting: the pipeline dies of SIGINT (status 130)"
 like "$err" "qus-build: interrupted (Interrupt): the stage under way stopped and left its output as it was" "... and says so"
 stage_same extract "... extract/ exactly as before"
@@ -152,7 +152,7 @@ is "$(leftovers "$tmp/sig")" "" "... no temporary file or directory left"
 interrupt TERM exists '.releases.*.tmp'
 is "$rc" 143 "SIGTERM while writing release files: dies of SIGTERM (status 143)"
 like "$err" "interrupted (Terminated)" "... and says so"
-is "$(jq -r .date "$tmp/sig/extract/amd64/package.json")" 1800000000 "... the finished extract stage is the new one"
+is "$(jq -r .date "$tmp"/sig/extract/*/amd64/package.json)" 1800000000 "... the finished extract stage is the new one"
 stage_same releases "... releases/ exactly as before"
 stage_same oci "... oci/ exactly as before"
 is "$(leftovers "$tmp/sig")" "" "... no temporary file or directory left"

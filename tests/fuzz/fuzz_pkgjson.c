@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * package.json of an extracted package (OUT/extract/<arch>/package.json),
+ * package.json of an extracted package (OUT/extract/<tag>/<arch>/package.json),
  * which the tarball and image stages read back: parsing never crashes, and
  * what it accepts cannot name a file or tag outside what qus-build makes:
  * the host is a table target's own name, the tag a valid image tag, every
@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    h.nemu > QUS_NTARGETS)
 			abort();
 		for (size_t i = 0; i < h.nemu; i++) {
-			const struct qus_target *t = pkg_emulator_target(h.emu_file[i]);
+			const struct qus_target *t = pkg_emulator_target(h.emu_file[i], false);
 
 			if (!t || t != h.emu_target[i] || strchr(h.emu_file[i], '/') ||
 			    seen[t - qus_targets])
