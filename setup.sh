@@ -156,11 +156,37 @@ package_fixture() {
 	rm -rf "$dir/tmp"
 }
 
+# Today's packaging from other Debian suites, through tools/qus-fetch (a
+# private apt configuration; the machine's sources stay as they are):
+# build/fixtures/pkg/SUITE/PACKAGE_ARCH.deb.  Lists are cached in
+# /var/cache/qus-tests/apt (a day), like the tests' other downloads.
+suite_fixture() { # SUITE ARCH PACKAGE...
+	local suite=$1 a=$2 dir=build/fixtures/pkg/$1 p f tmp missing=()
+	shift 2
+	for p in "$@"; do [ -s "$dir/${p}_$a.deb" ] || missing+=("$p"); done
+	[ ${#missing[@]} = 0 ] && return 0
+	tmp=$(mktemp -d)
+	if ! tools/qus-fetch -o "$tmp" --cache /var/cache/qus-tests/apt "$suite" "$a" "${missing[@]}" >/dev/null; then
+		log "could not download ${missing[*]} for $a from Debian's $suite"
+		rm -rf "$tmp"
+		return 1
+	fi
+	mkdir -p "$dir"
+	for p in "${missing[@]}"; do
+		for f in "$tmp/${p}"_*"_$a.deb"; do mv "$f" "$dir/${p}_$a.deb"; done
+	done
+	rm -rf "$tmp"
+}
+
 fixtures() {
 	local a failed=0
 	for a in $FOREIGN_ARCHS; do fixture "$a" || failed=1; done
 	package_fixture amd64 || failed=1
 	package_fixture arm64 || failed=1
+	# QEMU 10.0 (trixie: qemu-user, and the transitional qemu-user-static of
+	# links into it) and 11.1 (sid: qemu-user only).
+	suite_fixture trixie amd64 qemu-user qemu-user-static || failed=1
+	suite_fixture sid amd64 qemu-user || failed=1
 	return $failed
 }
 
