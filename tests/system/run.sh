@@ -179,7 +179,7 @@ rc_is 125 "no emulator at all: 125 (qus failed)"
 like "$err" "no emulator found in /nonexistent" "... naming where it looked"
 run U "$Q" run --qemu-path /nonexistent --arch arm64 -- true
 rc_is 125 "--arch with its emulator missing: 125"
-like "$err" "qemu-aarch64: interpreter /nonexistent/qemu-aarch64-static does not exist" "... naming the emulator"
+like "$err" "qemu-aarch64: no emulator in /nonexistent: neither qemu-aarch64-static nor qemu-aarch64 exists" "... naming the emulators looked for"
 errors_are_qus_lines "... in qus: lines"
 run U "$Q" run --rootfs /nonexistent -- true
 rc_is 125 "--rootfs that does not exist: 125"
