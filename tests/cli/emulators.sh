@@ -142,5 +142,49 @@ run "$QUS" --qemu-path "$plain" --qemu-suffix '' -p yes aarch64
 rc_is 0 "options-only mode with --qemu-suffix '': qemu-T, as asked"
 is "$(interp aarch64)" "$plain/qemu-aarch64" "... in the entry"
 
+# Versions, read from the files (never run): what each emulator's own
+# --version says, null where the file is not that target's QEMU or is gone.
+"$QUS" unregister -q --all
+"$QUS" register -q aarch64 s390x
+v_aarch64=$(/usr/bin/qemu-aarch64-static --version | sed -n '1s/^qemu-aarch64 version //p')
+v_s390x=$(/usr/bin/qemu-s390x-static --version | sed -n '1s/^qemu-s390x version //p')
+check "the emulators' own --version gives a version ($v_aarch64)" test -n "$v_aarch64"
+run "$QUS" status --json
+rc_is 0 "status --json exits 0"
+is "$(jq -r '.entries[] | select(.name == "qemu-aarch64") | .qemu_version' <<<"$out")" "$v_aarch64" \
+	"status --json: qemu-aarch64's qemu_version is its --version"
+is "$(jq -r '.entries[] | select(.name == "qemu-s390x") | .qemu_version' <<<"$out")" "$v_s390x" \
+	"... and qemu-s390x's is its own"
+is "$(jq -r '.schema' <<<"$out")" 1 "... schema still 1 (a member added)"
+run "$QUS" status aarch64
+like "$out" "$(printf '%-20s %-12s %-8s %-5s %-8s %s' qemu-aarch64 aarch64 enabled "$flags" "${v_aarch64%% *}" /usr/bin/qemu-aarch64-static)" \
+	"status: the release in the QEMU column"
+run "$QUS" check --json aarch64 s390x x86_64
+is "$(jq -r '.targets[] | [.name, .qemu_version] | @tsv' <<<"$out" | sort)" "aarch64	$v_aarch64
+s390x	$v_s390x
+x86_64	" "check --json: qemu_version per target (null without an entry)"
+run "$QUS" check aarch64
+like "$out" "$(printf '%-12s %-8s %-5s %-34s %-8s %s' aarch64 no "$flags" /usr/bin/qemu-aarch64-static "${v_aarch64%% *}" ok)" \
+	"check: the release in the QEMU column"
+
+# Not QEMU (a copy of /bin/true), another target's QEMU, a file gone:
+# entries without F, so the kernel never opens them; nothing runs through them.
+mkdir "$tmp/notqemu" "$tmp/other" "$tmp/gone"
+cp /bin/true "$tmp/notqemu/qemu-aarch64"
+cp /usr/bin/qemu-s390x-static "$tmp/other/qemu-riscv64"
+cp /usr/bin/qemu-aarch64-static "$tmp/gone/qemu-arm"
+"$QUS" register -q --no-persistent --qemu-path "$tmp/notqemu" arm64
+"$QUS" register -q --no-persistent --qemu-path "$tmp/other" riscv64
+"$QUS" register -q --qemu-path "$tmp/gone" arm
+rm "$tmp/gone/qemu-arm"
+run "$QUS" status --json
+is "$(jq -c '[.entries[] | select(.name == "qemu-aarch64" or .name == "qemu-riscv64" or .name == "qemu-arm") | [.name, .interpreter_exists, .qemu_version]] | sort' <<<"$out")" \
+	'[["qemu-aarch64",true,null],["qemu-arm",false,null],["qemu-riscv64",true,null]]' \
+	"status --json: qemu_version null for a file that is not QEMU, another target's QEMU, a file gone"
+run "$QUS" status aarch64
+like "$out" "$(printf '%-20s %-12s %-8s %-5s %-8s %s' qemu-aarch64 aarch64 enabled PO - "$tmp/notqemu/qemu-aarch64")" \
+	"status: - in the QEMU column"
+errors_are_qus_lines "... and no message but qus lines"
+
 "$QUS" unregister -q --all
 done_testing
