@@ -43,6 +43,24 @@ is "$(jq -r '.targets[0] | [.result, .interpreter] | @csv' <<<"$out")" "\"ok\",\
 run "$QUS" register --qemu-path "$plain" arm64
 like "$out" "qemu-aarch64: unchanged, $plain/qemu-aarch64" "register again: the same file, unchanged"
 
+# The default directory: /usr/bin replaced, in a mount namespace of its own,
+# by the directory with only qemu-T (sid's layout).  Nothing there but qus runs.
+in_usr_bin() { unshare --mount -- /bin/sh -c 'mount --bind "$1" /usr/bin && shift && exec "$@"' - "$@"; }
+run in_usr_bin "$plain" "$QUS" register -n arm64 s390x
+rc_is 0 "/usr/bin with only qemu-T: register -n exits 0"
+like "$out" ":/usr/bin/qemu-aarch64:$flags" "... takes /usr/bin/qemu-aarch64"
+like "$out" ":/usr/bin/qemu-s390x:$flags" "... and /usr/bin/qemu-s390x"
+run in_usr_bin "$plain" "$QUS" targets --json
+is "$(jq -c '[.targets[] | select(.emulator_path != null) | [.name, .emulator, .emulator_path]]' <<<"$out")" \
+	'[["s390x","qemu-s390x-static","/usr/bin/qemu-s390x"],["aarch64","qemu-aarch64-static","/usr/bin/qemu-aarch64"]]' \
+	"targets --json: emulator_path is the file found, emulator QEMU's script's name"
+run in_usr_bin "$plain" "$QUS" targets
+like "$out" "$(printf '%-13s %-13s %-26s' aarch64 arm qemu-aarch64)" "targets: the EMULATOR column shows qemu-T"
+like "$out" "$(printf '%-13s %-13s %-26s' riscv64 riscv -)" "... and - where neither is installed"
+run in_usr_bin "$plain" "$QUS" --systemd aarch64 --exportdir "$tmp"
+like "$(cat "$tmp/qemu-aarch64.conf")" ":/usr/bin/qemu-aarch64-static:" "the options-only mode still names /usr/bin/qemu-T-static"
+rm "$tmp/qemu-aarch64.conf"
+
 # Both: qemu-T-static first (Debian 12 with qemu-user and qemu-user-static).
 both=$tmp/both
 mkdir "$both"
