@@ -11,8 +11,8 @@ for cmd in register unregister status detect export targets run check; do
 done
 build-asan/qus-build --help >"$g/qus-build-help.txt"
 tmp=$(mktemp -d)
-"$qus" export --systemd --exportdir "$tmp" --flags POF aarch64 >/dev/null
-"$qus" export --debian --exportdir "$tmp" --flags OCF mips >/dev/null
+"$qus" export --systemd --exportdir "$tmp" --qemu-suffix -static --flags POF aarch64 >/dev/null
+"$qus" export --debian --exportdir "$tmp" --qemu-suffix -static --flags OCF mips >/dev/null
 cp "$tmp/qemu-aarch64.conf" "$g/systemd-qemu-aarch64.conf"
 cp "$tmp/qemu-mips" "$g/debian-qemu-mips"
 rm -rf "$tmp"

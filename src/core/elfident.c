@@ -119,8 +119,7 @@ const struct qus_target *elf_identify(const uint8_t hdr[QUS_HEADER_SIZE])
 	return NULL;
 }
 
-/* An unsigned field of @n bytes at @p in the file's byte order. */
-static uint64_t field(const uint8_t *p, size_t n, bool big)
+uint64_t elf_field(const uint8_t *p, size_t n, bool big)
 {
 	uint64_t v = 0;
 
@@ -141,13 +140,13 @@ int elf_check_static(const uint8_t *data, size_t size, const struct qus_target *
 	is64 = data[EI_CLASS] == ELFCLASS64;
 	big = data[EI_DATA] == ELFDATA2MSB;
 	/* e_phoff, e_phentsize, e_phnum (System V ABI, ELF header). */
-	phoff = field(data + (is64 ? 32 : 28), is64 ? 8 : 4, big);
-	phentsize = field(data + (is64 ? 54 : 42), 2, big);
-	phnum = field(data + (is64 ? 56 : 44), 2, big);
+	phoff = elf_field(data + (is64 ? 32 : 28), is64 ? 8 : 4, big);
+	phentsize = elf_field(data + (is64 ? 54 : 42), 2, big);
+	phnum = elf_field(data + (is64 ? 56 : 44), 2, big);
 	if (phentsize < 4 || phoff > size || phnum * phentsize > size - phoff)
 		return -EBADMSG;
 	for (uint64_t i = 0; i < phnum; i++)
-		if (field(data + phoff + i * phentsize, 4, big) == PT_INTERP)
+		if (elf_field(data + phoff + i * phentsize, 4, big) == PT_INTERP)
 			return -ELIBBAD;
 	return 0;
 }

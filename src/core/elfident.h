@@ -42,6 +42,9 @@ void elf_synth_header(const struct qus_target *t, uint16_t e_type, uint8_t osabi
  */
 long elf_read_header(int dirfd, const char *path, uint8_t hdr[QUS_HEADER_SIZE]);
 
+/* An unsigned field of @n (<= 8) bytes at @p, big-endian if @big, else little-endian. */
+uint64_t elf_field(const uint8_t *p, size_t n, bool big);
+
 /* The target whose entry matches @hdr, or NULL. */
 const struct qus_target *elf_identify(const uint8_t hdr[QUS_HEADER_SIZE]);
 

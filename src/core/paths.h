@@ -8,7 +8,11 @@
 #define BINFMT_REGISTER	   "register"
 #define BINFMT_STATUS	   "status"
 
-/* The seeds' register.sh: --qemu-path /usr/bin --qemu-suffix -static (Debian's layout). */
+/*
+ * Where the emulators are.  The commands look for qemu-T-static, then
+ * qemu-T there (emulator.c); the options-only mode keeps the seeds'
+ * register.sh exactly: --qemu-path /usr/bin --qemu-suffix -static.
+ */
 #define QEMU_DEFAULT_DIR    "/usr/bin"
 #define QEMU_DEFAULT_SUFFIX "-static"
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "emulator.h"
 #include "util.h"
 
 int targets_parse(char *const *names, int count, struct target_set *set, const char **bad)
@@ -56,21 +57,13 @@ int plan_emulator_name(const struct qus_target *t, const char *suffix, char *out
 int plan_entry(const struct qus_target *t, const char *dir, const char *suffix, unsigned flags,
 	       struct binfmt_entry *e)
 {
-	char file[QUS_NAME_MAX + 1];
-	size_t dlen = strlen(dir);
-	int n;
+	int r;
 
 	memset(e, 0, sizeof(*e));
-	/* QEMU's script writes "$QEMU_PATH/qemu-..."; do not double a trailing slash. */
-	while (dlen > 1 && dir[dlen - 1] == '/')
-		dlen--;
-	if (dlen == 1 && dir[0] == '/')
-		dlen = 0;
-	if (plan_emulator_name(t, suffix, file, sizeof(file)) < 0)
-		return -ENAMETOOLONG;
-	n = snprintf(e->interpreter, sizeof(e->interpreter), "%.*s/%s", (int)dlen, dir, file);
-	if (n < 0 || (size_t)n >= sizeof(e->interpreter))
-		return -ENAMETOOLONG;
+	/* Found or not: a missing emulator is the caller's to report (or to allow, without F). */
+	r = emulator_find(t, dir, suffix, e->interpreter, sizeof(e->interpreter));
+	if (r == -ENAMETOOLONG)
+		return r;
 	plan_entry_name(t, e->name, sizeof(e->name));
 	e->enabled = true;
 	e->is_magic = true;

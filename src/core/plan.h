@@ -36,7 +36,12 @@ void plan_entry_name(const struct qus_target *t, char *out, size_t size);
 /* The emulator's file name, "qemu-<emulator><suffix>". 0 or -ENAMETOOLONG. */
 int plan_emulator_name(const struct qus_target *t, const char *suffix, char *out, size_t size);
 
-/* Build the entry "qemu-<t>" for emulator <dir>/qemu-<emulator><suffix>. 0 or -ENAMETOOLONG. */
+/*
+ * Build the entry "qemu-<t>" for @t's emulator in @dir: exactly
+ * qemu-<emulator><suffix>, or with a NULL @suffix the file emulator_find()
+ * finds (qemu-<emulator>-static, else qemu-<emulator>; the first if neither
+ * exists).  0 or -ENAMETOOLONG.
+ */
 int plan_entry(const struct qus_target *t, const char *dir, const char *suffix, unsigned flags,
 	       struct binfmt_entry *e);
 

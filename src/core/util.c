@@ -61,6 +61,27 @@ long read_full(int fd, void *buf, size_t size)
 	return (long)len;
 }
 
+long pread_full(int fd, void *buf, size_t size, uint64_t offset)
+{
+	size_t len = 0;
+
+	if (offset > (uint64_t)INT64_MAX - size)
+		return -EOVERFLOW;
+	while (len < size) {
+		ssize_t n = pread(fd, (char *)buf + len, size - len, (off_t)(offset + len));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	return (long)len;
+}
+
 bool next_word(const char **list, char *word, size_t size)
 {
 	const char *p = *list + strspn(*list, " ");

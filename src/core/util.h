@@ -53,6 +53,9 @@ int parse_yes_no(const char *s, bool *out);
 /* read() until @size bytes or end of file, retrying EINTR. Returns the count, or -errno. */
 long read_full(int fd, void *buf, size_t size);
 
+/* The same with pread() from @offset: the file position is left alone. */
+long pread_full(int fd, void *buf, size_t size, uint64_t offset);
+
 /*
  * Copy the next word of the space-separated @*list into @word and advance
  * @*list past it.  False at the end of the list (or for a word longer than

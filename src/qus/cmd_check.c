@@ -18,6 +18,7 @@
 #include "binfmt_access.h"
 #include "commands.h"
 #include "diag.h"
+#include "emulator.h"
 #include "json.h"
 #include "options.h"
 #include "probe.h"
@@ -29,9 +30,9 @@ const char usage_check[] =
 	"Prove that each target (every one, or the TARGETs named) runs: execute its\n"
 	"tiny probe program through the kernel, as any program is executed, and compare\n"
 	"what it prints.  Shows per target whether it runs natively, its entry, flags,\n"
-	"interpreter and the result; a failure says why (no entry, entry disabled,\n"
-	"emulator missing, probe failed, wrong output).  Targets without a probe\n"
-	"program are shown as untested.\n"
+	"interpreter, that file's QEMU version (read from it, not run) and the result;\n"
+	"a failure says why (no entry, entry disabled, emulator missing, probe failed,\n"
+	"wrong output).  Targets without a probe program are shown as untested.\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json               machine-readable output (schema in qus(1))\n"
@@ -52,6 +53,7 @@ struct check_row {
 	bool has_entry;
 	struct binfmt_entry e;
 	bool interpreter_exists;
+	char qemu_version[QUS_QEMU_VERSION_MAX]; /* "" when unknown */
 	enum check_result result;
 	char reason[QUS_REGISTER_MAX + 128]; /* may quote the interpreter */
 	struct probe_result probe;
@@ -136,6 +138,10 @@ static void check_target(struct qus_ctx *ctx, const struct check_env *env, struc
 		r->has_entry = true;
 		r->e = *e;
 		r->interpreter_exists = stat(e->interpreter, &sb) == 0;
+		/* Read, not run: the file may be missing, not QEMU, or QEMU of another layout. */
+		if (r->interpreter_exists)
+			(void)emulator_version(e->interpreter, r->t, r->qemu_version,
+					       sizeof(r->qemu_version));
 	}
 	r->result = CHECK_FAILED;
 	if (!probe_code_for(r->t)) {
@@ -213,12 +219,14 @@ static void print_json(const struct qus_ctx *ctx, const struct check_row *rows, 
 			jw_string(&w, "flags", flags);
 			jw_string(&w, "interpreter", r->e.interpreter);
 			jw_bool(&w, "interpreter_exists", r->interpreter_exists);
+			jw_string(&w, "qemu_version", r->qemu_version[0] ? r->qemu_version : NULL);
 		} else {
 			jw_null(&w, "entry");
 			jw_null(&w, "enabled");
 			jw_null(&w, "flags");
 			jw_null(&w, "interpreter");
 			jw_null(&w, "interpreter_exists");
+			jw_null(&w, "qemu_version");
 		}
 		jw_string(&w, "result", result_words[r->result]);
 		jw_string(&w, "reason", r->result == CHECK_OK ? NULL : r->reason);
@@ -234,18 +242,23 @@ static void print_human(const struct check_row *rows, size_t n)
 {
 	unsigned count[3] = { 0, 0, 0 };
 
-	printf("%-12s %-8s %-5s %-34s %s\n", "TARGET", "NATIVE", "FLAGS", "INTERPRETER", "RESULT");
+	printf("%-12s %-8s %-5s %-34s %-8s %s\n", "TARGET", "NATIVE", "FLAGS", "INTERPRETER",
+	       "QEMU", "RESULT");
 	for (size_t i = 0; i < n; i++) {
 		const struct check_row *r = &rows[i];
 		char flags[5] = "-";
+		/* The release alone ("7.2.22"); --json has the whole text. */
+		int vlen = (int)strcspn(r->qemu_version, " ");
 
 		if (r->has_entry)
 			flags_format(flags_normalize(r->e.flags), flags);
-		printf("%-12s %-8s %-5s %-34s %s%s%s\n", r->t->name, native_word(r->native),
+		printf("%-12s %-8s %-5s %-34s %-8.*s %s%s%s\n", r->t->name, native_word(r->native),
 		       r->has_entry ? (flags[0] ? flags : "none") : "-",
 		       r->native != NATIVE_NO ? "(native)"
 		       : r->has_entry	      ? r->e.interpreter
 					      : "-",
+		       r->native == NATIVE_NO && vlen ? vlen : 1,
+		       r->native == NATIVE_NO && vlen ? r->qemu_version : "-",
 		       result_words[r->result], r->result == CHECK_OK ? "" : ": ",
 		       r->result == CHECK_OK ? "" : r->reason);
 		count[r->result]++;

@@ -46,8 +46,9 @@ const char usage_run[] =
 	"  -a, --arch TARGET[,...]  register only these targets (repeatable)\n"
 	"      --rootfs DIR         run COMMAND with DIR as its root directory, with the\n"
 	"                           host's /proc, /sys, /dev and resolv.conf and a new /tmp\n"
-	"      --qemu-path DIR      where the emulators are (default /usr/bin)\n"
-	"      --qemu-suffix SUFFIX emulator name suffix (default -static)\n"
+	"      --qemu-path DIR      where the emulators are (default /usr/bin): for each\n"
+	"                           target qemu-T-static there, or else qemu-T\n"
+	"      --qemu-suffix SUFFIX exactly qemu-T<SUFFIX>, no search ('' for qemu-T)\n"
 	"      --flags LETTERS      entry flags (default: POF; F opens the emulators now,\n"
 	"                           so DIR needs no copy of them)\n"
 	"      --[no-]persistent, --[no-]preserve-argv0, --[no-]open-binary,\n"
@@ -174,11 +175,21 @@ static noreturn void run_direct(struct qus_ctx *ctx, const struct run_request *r
 	if (plan_entry(t, rq->what.qemu_dir, rq->what.qemu_suffix, 0, &e) < 0)
 		die(EXIT_RUN_FAIL, "run: the emulator path in %s is too long", rq->what.qemu_dir);
 	emulator = e.interpreter;
-	if (access(emulator, X_OK) < 0)
+	if (access(emulator, X_OK) < 0) {
+		int err = errno;
+
+		if (err == ENOENT && !rq->what.qemu_suffix)
+			die(EXIT_RUN_FAIL,
+			    "run: %s; and no emulator of %s is in %s: neither qemu-%s-static nor "
+			    "qemu-%s exists (install qemu-user-static or qemu-user, or point "
+			    "--qemu-path at the emulators)",
+			    why, cmd, rq->what.qemu_dir, t->emulator, t->emulator);
+		errno = err;
 		die_errno(EXIT_RUN_FAIL,
 			  "run: %s; and %s, the emulator of %s, cannot be run (install "
-			  "qemu-user-static, or point --qemu-path at the emulators)",
+			  "qemu-user-static or qemu-user, or point --qemu-path at the emulators)",
 			  why, emulator, cmd);
+	}
 	warn("run: %s; running %s through %s directly: programs it starts are not emulated", why,
 	     cmd, emulator);
 	while (rq->command[argc])
@@ -215,8 +226,8 @@ static int register_private(struct qus_ctx *ctx, const struct run_request *rq, i
 		    "run: the targets named with --arch could not all be registered");
 	if (!registered)
 		die(EXIT_RUN_FAIL,
-		    "run: no emulator found in %s (install qemu-user-static, or point "
-		    "--qemu-path at the emulators)",
+		    "run: no emulator found in %s (install qemu-user-static or qemu-user, or "
+		    "point --qemu-path at the emulators)",
 		    rq->what.qemu_dir);
 	return 0;
 }

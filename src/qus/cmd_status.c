@@ -12,6 +12,7 @@
 #include "binfmt_access.h"
 #include "commands.h"
 #include "diag.h"
+#include "emulator.h"
 #include "json.h"
 #include "options.h"
 #include "util.h"
@@ -19,7 +20,8 @@
 const char usage_status[] =
 	"Usage: qus status [OPTIONS] [TARGET...]\n"
 	"\n"
-	"Show the binfmt_misc entries: name, target, enabled or disabled, flags and\n"
+	"Show the binfmt_misc entries: name, target, enabled or disabled, flags, the\n"
+	"QEMU version of the interpreter (read from the file, not run) and the\n"
 	"interpreter (and whether that file exists).  With TARGETs, only their entries;\n"
 	"the exit status then says whether each has an enabled entry.\n"
 	"\n"
@@ -39,6 +41,7 @@ struct status_row {
 	struct binfmt_entry e;
 	const struct qus_target *target;
 	bool interpreter_exists;
+	char qemu_version[QUS_QEMU_VERSION_MAX]; /* "" when unknown */
 };
 
 struct status {
@@ -91,6 +94,10 @@ static int collect(struct qus_ctx *ctx, struct status *st, const struct target_s
 		if (filter->explicit && (!row->target || !filter->want[arch_index(row->target)]))
 			continue;
 		row->interpreter_exists = stat(row->e.interpreter, &sb) == 0;
+		/* Only an entry of a target names the literal to look for ("qemu-T version"). */
+		if (row->interpreter_exists && row->target)
+			(void)emulator_version(row->e.interpreter, row->target, row->qemu_version,
+					       sizeof(row->qemu_version));
 		st->count++;
 	}
 	binfmt_free_names(names, count);
@@ -127,6 +134,7 @@ static void print_json(struct qus_ctx *ctx, const struct status *st)
 		jw_bool(&w, "enabled", e->enabled);
 		jw_string(&w, "interpreter", e->interpreter);
 		jw_bool(&w, "interpreter_exists", r->interpreter_exists);
+		jw_string(&w, "qemu_version", r->qemu_version[0] ? r->qemu_version : NULL);
 		jw_string(&w, "flags", flags);
 		jw_bool(&w, "preserve_argv0", e->flags & QUS_FLAG_P);
 		jw_bool(&w, "open_binary", e->flags & QUS_FLAG_O);
@@ -173,18 +181,22 @@ static void print_human(struct qus_ctx *ctx, const struct status *st)
 	       st->enabled ? "enabled" : "DISABLED (no entry is used)", st->count, qemu);
 	if (!st->count)
 		return;
-	printf("%-20s %-12s %-8s %-5s %s\n", "NAME", "TARGET", "STATE", "FLAGS", "INTERPRETER");
+	printf("%-20s %-12s %-8s %-5s %-8s %s\n", "NAME", "TARGET", "STATE", "FLAGS", "QEMU",
+	       "INTERPRETER");
 	for (size_t i = 0; i < st->count; i++) {
 		const struct status_row *r = &st->rows[i];
 		char flags[5];
 		const char *missing = "";
+		/* The release alone ("7.2.22"); --json has the whole text. */
+		int vlen = (int)strcspn(r->qemu_version, " ");
 
 		flags_format(flags_normalize(r->e.flags), flags);
 		if (!r->interpreter_exists)
 			missing = r->e.flags & QUS_FLAG_F ? " (not on disk; F keeps it open)"
 							  : " (missing)";
-		printf("%-20s %-12s %-8s %-5s %s%s\n", r->e.name, r->target ? r->target->name : "-",
-		       r->e.enabled ? "enabled" : "disabled", flags[0] ? flags : "-",
+		printf("%-20s %-12s %-8s %-5s %-8.*s %s%s\n", r->e.name,
+		       r->target ? r->target->name : "-", r->e.enabled ? "enabled" : "disabled",
+		       flags[0] ? flags : "-", vlen ? vlen : 1, vlen ? r->qemu_version : "-",
 		       r->e.interpreter, missing);
 	}
 }

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "diag.h"
 #include "elfident.h"
+#include "emulator.h"
 #include "entry.h"
 #include "json.h"
 #include "options.h"
@@ -16,8 +17,10 @@
 const char usage_targets[] =
 	"Usage: qus targets [OPTIONS]\n"
 	"\n"
-	"List the targets qus knows: name, family, emulator file name, whether this\n"
-	"host runs it natively, and the aliases accepted wherever a target is named.\n"
+	"List the targets qus knows: name, family, the emulator `qus register` would\n"
+	"use in /usr/bin (qemu-T-static, else qemu-T; - if neither is installed),\n"
+	"whether this host runs it natively, and the aliases accepted wherever a\n"
+	"target is named.\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json               machine-readable output, with magic and mask\n"
@@ -38,6 +41,12 @@ static const char *native_word(enum native_kind k)
 	return "no";
 }
 
+/* The file `qus register` would take in the default directory; false if none is there. */
+static bool installed(const struct qus_target *t, char *path, size_t size)
+{
+	return emulator_find(t, QEMU_DEFAULT_DIR, NULL, path, size) == 0;
+}
+
 static void print_json(struct qus_ctx *ctx)
 {
 	struct json_writer w;
@@ -47,7 +56,7 @@ static void print_json(struct qus_ctx *ctx)
 	jw_begin_array(&w, "targets");
 	for (size_t i = 0; i < QUS_NTARGETS; i++) {
 		const struct qus_target *t = &qus_targets[i];
-		char hex[2 * QUS_MAGIC_MAX + 1], emu[64], word[64];
+		char hex[2 * QUS_MAGIC_MAX + 1], emu[64], word[64], path[256];
 		struct qus_pattern p;
 		const char *a = t->aliases;
 
@@ -57,6 +66,7 @@ static void print_json(struct qus_ctx *ctx)
 		jw_string(&w, "name", t->name);
 		jw_string(&w, "family", t->family);
 		jw_string(&w, "emulator", emu);
+		jw_string(&w, "emulator_path", installed(t, path, sizeof(path)) ? path : NULL);
 		jw_string(&w, "native", native_word(host_runs_natively(&ctx->host, t)));
 		jw_begin_array(&w, "aliases");
 		while (next_word(&a, word, sizeof(word)))
@@ -79,9 +89,9 @@ static void print_human(struct qus_ctx *ctx)
 	printf("%-13s %-13s %-26s %-7s %s\n", "TARGET", "FAMILY", "EMULATOR", "NATIVE", "ALIASES");
 	for (size_t i = 0; i < QUS_NTARGETS; i++) {
 		const struct qus_target *t = &qus_targets[i];
-		char emu[64];
+		char path[256];
+		const char *emu = installed(t, path, sizeof(path)) ? strrchr(path, '/') + 1 : "-";
 
-		plan_emulator_name(t, QEMU_DEFAULT_SUFFIX, emu, sizeof(emu));
 		printf("%-13s %-13s %-26s %-7s %s\n", t->name, t->family, emu,
 		       native_word(host_runs_natively(&ctx->host, t)),
 		       t->aliases[0] ? t->aliases : "-");

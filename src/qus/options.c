@@ -64,7 +64,7 @@ void entry_opts_init(struct entry_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->qemu_dir = QEMU_DEFAULT_DIR;
-	o->qemu_suffix = QEMU_DEFAULT_SUFFIX;
+	o->qemu_suffix = NULL; /* look for qemu-T-static, then qemu-T */
 }
 
 /* The flag switches: --X, --X=yes, --X=no and --no-X. */

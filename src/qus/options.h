@@ -73,8 +73,8 @@ enum {
 
 struct entry_opts {
 	const char *qemu_dir;
-	const char *qemu_suffix;
-	bool exact; /* --flags given: use exactly these */
+	const char *qemu_suffix; /* NULL: qemu-T-static, else qemu-T (emulator_find) */
+	bool exact;		 /* --flags given: use exactly these */
 	unsigned exact_flags;
 	unsigned set;	/* --persistent etc. */
 	unsigned clear; /* --no-persistent etc. */
@@ -92,7 +92,7 @@ unsigned entry_opts_flags(const struct qus_ctx *ctx, const struct entry_opts *o)
 struct entry_choice {
 	struct target_set targets;
 	const char *qemu_dir;
-	const char *qemu_suffix;
+	const char *qemu_suffix; /* NULL: search (emulator_find); the options-only mode: -static */
 	unsigned flags;
 	bool include_native;
 };

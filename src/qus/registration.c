@@ -12,6 +12,7 @@
 #include "binfmt.h"
 #include "binfmt_access.h"
 #include "diag.h"
+#include "emulator.h"
 #include "guard.h"
 #include "util.h"
 
@@ -66,13 +67,33 @@ static void refuse_guard(enum guard_verdict v, const struct binfmt_entry *e, con
 	}
 }
 
+/* Flag F needs the emulator now: say which names were looked for, and the fix. */
+static void report_missing(const struct reg_request *req, const struct qus_target *tg,
+			   const struct binfmt_entry *e)
+{
+	char plain[QUS_NAME_MAX + 1], with_static[QUS_NAME_MAX + 1];
+
+	if (req->what.qemu_suffix) {
+		warn("%s: interpreter %s does not exist (install qemu-user-static or qemu-user, or "
+		     "point --qemu-path and --qemu-suffix at the emulators)",
+		     e->name, e->interpreter);
+		return;
+	}
+	plan_emulator_name(tg, EMULATOR_SUFFIX_STATIC, with_static, sizeof(with_static));
+	plan_emulator_name(tg, EMULATOR_SUFFIX_PLAIN, plain, sizeof(plain));
+	warn("%s: no emulator in %s: neither %s nor %s exists (install qemu-user-static or "
+	     "qemu-user, or point --qemu-path at the emulators)",
+	     e->name, req->what.qemu_dir, with_static, plain);
+}
+
 /*
  * Checks that need no kernel: returns 0 if @e may be registered, 1 to leave
  * it out silently (skip_absent), -1 after printing why not.  Counts
  * interpreters that are missing but not needed now.
  */
 static int check_entry(struct qus_ctx *ctx, const struct reg_request *req,
-		       const struct binfmt_entry *e, struct reg_tally *t)
+		       const struct qus_target *tg, const struct binfmt_entry *e,
+		       struct reg_tally *t)
 {
 	enum entry_problem p = entry_validate(e);
 	enum guard_verdict v;
@@ -98,9 +119,7 @@ static int check_entry(struct qus_ctx *ctx, const struct reg_request *req,
 		if (!(e->flags & QUS_FLAG_F)) {
 			t->missing++;
 		} else {
-			warn("%s: interpreter %s does not exist (install qemu-user-static, or "
-			     "point --qemu-path at the emulators)",
-			     e->name, e->interpreter);
+			report_missing(req, tg, e);
 			return -1;
 		}
 	} else if (!S_ISREG(st.st_mode) || access(e->interpreter, X_OK) < 0) {
@@ -116,8 +135,9 @@ static int check_entry(struct qus_ctx *ctx, const struct reg_request *req,
 		/* Fine on the host; its loader and libraries are missing in most containers. */
 		if (n > 0 && elf_needs_loader(page, (size_t)n) && !req->quiet)
 			warn("%s: note: interpreter %s is dynamically linked: foreign programs in "
-			     "containers or chroots without its libraries will not start (the "
-			     "emulators of qemu-user-static are static)",
+			     "containers or chroots without its libraries will not start (Debian 12's "
+			     "qemu-user is; install qemu-user-static, or a qemu-user of QEMU 9.1.1 or "
+			     "later, whose emulators are static)",
 			     e->name, e->interpreter);
 	}
 	v = guard_entry(e, have_page ? page : NULL, &t->natives, &ctx->host, what, sizeof(what));
@@ -279,7 +299,7 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 			t.failed++;
 			continue;
 		}
-		r = check_entry(ctx, req, &e, &t);
+		r = check_entry(ctx, req, tg, &e, &t);
 		if (r != 0) {
 			t.failed += r < 0;
 			continue;

@@ -12,7 +12,7 @@ check "at least 20 targets have a probe program ($nprobes)" [ "$nprobes" -ge 20 
 
 run "$QUS" check aarch64
 rc_is 1 "nothing registered: check fails"
-like "$out" "aarch64      no       -     -                                  failed: no entry (qus register aarch64)" \
+like "$out" "aarch64      no       -     -                                  -        failed: no entry (qus register aarch64)" \
 	"... naming the reason and the fix"
 
 "$QUS" register -q

@@ -93,7 +93,8 @@ rc_is 0 "--reset with emulators that exist elsewhere: exit 0"
 like "$err" "$foreign interpreters are not in /nonexistent" "... noted"
 run "$QUS" --reset -p yes --qemu-path /nonexistent
 rc_is 1 "-p yes without the emulators: exit 1"
-is "$(printf '%s\n' "$err" | grep -c 'does not exist (install qemu-user-static')" "$foreign" "-p yes without emulators: one line per target"
+is "$(printf '%s\n' "$err" | grep -c 'interpreter /nonexistent/qemu-.*-static does not exist (install qemu-user-static or qemu-user')" "$foreign" \
+	"-p yes without emulators: one line per target, naming the -static file the seeds register"
 
 echo -1 >$BM/qus-test-other
 done_testing

@@ -37,9 +37,12 @@ is "$(printf '%s\n' "$out" | grep -c '^:qemu')" 0 "a refused entry is not printe
 # F needs the emulator now; without F it may exist only in the containers.
 run "$QUS" register -n --qemu-path /nonexistent arm64 s390x
 rc_is 1 "F with missing emulators: exit 1"
-like "$err" "qemu-aarch64: interpreter /nonexistent/qemu-aarch64-static does not exist (install qemu-user-static, or point --qemu-path at the emulators)" "F with a missing emulator: cause and fix"
-like "$err" "qemu-s390x: interpreter /nonexistent/qemu-s390x-static does not exist" "the other target is still processed"
+like "$err" "qemu-aarch64: no emulator in /nonexistent: neither qemu-aarch64-static nor qemu-aarch64 exists (install qemu-user-static or qemu-user, or point --qemu-path at the emulators)" "F with a missing emulator: both names looked for, and the fix"
+like "$err" "qemu-s390x: no emulator in /nonexistent: neither qemu-s390x-static nor qemu-s390x exists" "the other target is still processed"
 like "$out" "2 failed" "the summary counts both"
+run "$QUS" register -n --qemu-path /nonexistent --qemu-suffix -static arm64
+like "$err" "qemu-aarch64: interpreter /nonexistent/qemu-aarch64-static does not exist (install qemu-user-static or qemu-user, or point --qemu-path and --qemu-suffix at the emulators)" \
+	"--qemu-suffix: exactly that file, named"
 run "$QUS" register -n --no-persistent --qemu-path /nonexistent arm64 s390x
 rc_is 0 "without F missing emulators are fine"
 like "$err" "2 interpreters are not in /nonexistent; without flag F they must exist where the foreign programs run" "without F: a note says where they must be"

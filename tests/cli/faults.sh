@@ -134,8 +134,8 @@ before=$(binfmt_state)
 mkdir "$tmp/emu"
 run "$QUS" register --qemu-path "$tmp/emu" aarch64
 rc_is 1 "emulator missing: exit 1"
-is "$err" "qus: qemu-aarch64: interpreter $tmp/emu/qemu-aarch64-static does not exist (install qemu-user-static, or point --qemu-path at the emulators)" \
-	"... one line with the fix"
+is "$err" "qus: qemu-aarch64: no emulator in $tmp/emu: neither qemu-aarch64-static nor qemu-aarch64 exists (install qemu-user-static or qemu-user, or point --qemu-path at the emulators)" \
+	"... one line with the names looked for and the fix"
 cp /usr/bin/qemu-aarch64-static "$tmp/emu/" && chmod 644 "$tmp/emu/qemu-aarch64-static"
 run "$QUS" register --qemu-path "$tmp/emu" aarch64
 rc_is 1 "emulator not executable: exit 1"
@@ -145,8 +145,8 @@ is "$(binfmt_state)" "$before" "... nothing registered"
 rm "$tmp/emu/qemu-aarch64-static" && cp /bin/true "$tmp/emu/qemu-aarch64-static"
 run "$QUS" register --qemu-path "$tmp/emu" aarch64
 rc_is 0 "a dynamically linked emulator: registered (it works on the host)"
-like "$err" "interpreter $tmp/emu/qemu-aarch64-static is dynamically linked: foreign programs in containers or chroots without its libraries will not start" \
-	"... with a note on where it will not work"
+like "$err" "interpreter $tmp/emu/qemu-aarch64-static is dynamically linked: foreign programs in containers or chroots without its libraries will not start (Debian 12's qemu-user is; install qemu-user-static, or a qemu-user of QEMU 9.1.1 or later, whose emulators are static)" \
+	"... with a note on where it will not work, and the fix"
 run "$QUS" register --qemu-path /usr/bin aarch64
 is "$err" "" "... Debian's static emulators: no note"
 

@@ -143,7 +143,7 @@ mkdir "$tmp/emu"
 ln -s /usr/bin/qemu-aarch64-static "$tmp/emu/qemu-aarch64-static"
 run "$QUS" register --qemu-path "$tmp/emu" arm64 s390x
 rc_is 1 "one emulator missing: exit 1"
-like "$err" "qemu-s390x: interpreter $tmp/emu/qemu-s390x-static does not exist" "the missing one is named"
+like "$err" "qemu-s390x: no emulator in $tmp/emu: neither qemu-s390x-static nor qemu-s390x exists" "the missing one is named"
 like "$out" "qemu-aarch64: registered $tmp/emu/qemu-aarch64-static" "the other target is registered"
 like "$out" "1 registered (1 added" "the summary counts both"
 like "$out" "1 failed" "... and the failure"

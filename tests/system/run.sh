@@ -56,8 +56,8 @@ done
 is "$err" "" "nothing on stderr for a user with subordinate ids"
 
 # Every foreign target whose emulator is installed, and nothing else.
-want=$("$QUS" targets --json | jq -r '.targets[] | select(.native == "no") | "\(.name) \(.emulator)"' |
-	while read -r t e; do [ -x "/usr/bin/$e" ] && echo "qemu-$t"; done | sort)
+# (emulator_path: qemu-T-static or qemu-T in /usr/bin, as qus run looks for them)
+want=$("$QUS" targets --json | jq -r '.targets[] | select(.native == "no" and .emulator_path != null) | "qemu-\(.name)"' | sort)
 run U "$Q" run -- sh -c 'ls /proc/sys/fs/binfmt_misc | grep ^qemu- | sort'
 is "$out" "$want" "the private instance holds every foreign target with an installed emulator ($(wc -l <<<"$want"))"
 run U "$Q" run -- cat /proc/sys/fs/binfmt_misc/qemu-aarch64
@@ -183,7 +183,7 @@ rc_is 125 "no emulator at all: 125 (qus failed)"
 like "$err" "no emulator found in /nonexistent" "... naming where it looked"
 run U "$Q" run --qemu-path /nonexistent --arch arm64 -- true
 rc_is 125 "--arch with its emulator missing: 125"
-like "$err" "qemu-aarch64: interpreter /nonexistent/qemu-aarch64-static does not exist" "... naming the emulator"
+like "$err" "qemu-aarch64: no emulator in /nonexistent: neither qemu-aarch64-static nor qemu-aarch64 exists" "... naming the emulators looked for"
 errors_are_qus_lines "... in qus: lines"
 run U "$Q" run --rootfs /nonexistent -- true
 rc_is 125 "--rootfs that does not exist: 125"

@@ -81,7 +81,13 @@ static void test_interpreter_paths(void **state)
 		longdir[0] = '/';
 		longdir[sizeof(longdir) - 1] = '\0';
 		assert_int_equal(plan_entry(arch_find("arm"), longdir, "", 0, &e), -ENAMETOOLONG);
+		assert_int_equal(plan_entry(arch_find("arm"), longdir, NULL, 0, &e), -ENAMETOOLONG);
 	}
+	/* No suffix: the search (emulator.c); with neither file, the -static name. */
+	assert_int_equal(plan_entry(arch_find("s390x"), "/nonexistent/", NULL, QUS_FLAG_F, &e), 0);
+	assert_string_equal(e.interpreter, "/nonexistent/qemu-s390x-static");
+	assert_string_equal(e.name, "qemu-s390x");
+	assert_int_equal(e.flags, QUS_FLAG_F);
 }
 
 static void test_default_flags(void **state)
