@@ -7,7 +7,7 @@
 # The directories are made from Debian 12's qemu-user-static (/usr/bin),
 # copied under the new names.
 . "$(dirname "$0")/../lib/env.sh"
-enter_private_binfmt
+enter_private_binfmt "$@"
 
 BM=/proc/sys/fs/binfmt_misc
 if [ ! -x /usr/bin/qemu-aarch64-static ] || [ ! -x /usr/bin/qemu-s390x-static ]; then
@@ -45,6 +45,7 @@ like "$out" "qemu-aarch64: unchanged, $plain/qemu-aarch64" "register again: the 
 
 # The default directory: /usr/bin replaced, in a mount namespace of its own,
 # by the directory with only qemu-T (sid's layout).  Nothing there but qus runs.
+# shellcheck disable=SC2016 # $1 and $@ belong to the inner shell
 in_usr_bin() { unshare --mount -- /bin/sh -c 'mount --bind "$1" /usr/bin && shift && exec "$@"' - "$@"; }
 run in_usr_bin "$plain" "$QUS" register -n arm64 s390x
 rc_is 0 "/usr/bin with only qemu-T: register -n exits 0"
