@@ -120,4 +120,49 @@ is "$out" "$("$QUS_STATIC" --version)" "the arm64 image's qus runs (under qus ru
 run "$QUS" run -q -- "$W/arm64/qemu-s390x-static" "$(busybox_path s390x)" uname -m
 is "$out" s390x "its arm64 qemu-s390x-static runs an s390x program (two emulators deep)"
 
+# --- today's QEMU: bookworm, trixie and sid in one layout and one repository -----------------
+SID=$FIXTURES/pkg/sid/qemu-user_amd64.deb TRIXIE=$FIXTURES/pkg/trixie/qemu-user_amd64.deb
+TRANS=$FIXTURES/pkg/trixie/qemu-user-static_amd64.deb
+if [ -s "$SID" ] && [ -s "$TRIXIE" ] && [ -s "$TRANS" ]; then
+	REPO2=127.0.0.1:$port/qus/today
+	tag_of() { sed -E 's/^[0-9]+://; s/[+~](dfsg|ds)[0-9]*([-+~.]|$)/\2/g; s/[+~]/./g' <<<"$1"; }
+	upstream() { sed -E 's/^[0-9]+://; s/[+~-].*//' <<<"$1"; }
+	run "$QB" -q -o "$W/today" --qus "$QUS_STATIC" "$DEB" "$TRANS" "$TRIXIE" "$SID"
+	rc_is 0 "qus-build: QEMU of bookworm, trixie and sid in one layout"
+	run "$QUS_ROOT/tools/qus-publish" --insecure "$W/today/oci" "$REPO2"
+	rc_is 0 "... published to $REPO2"
+	for deb in "$DEB" "$TRIXIE" "$SID"; do
+		v=$(dpkg-deb -f "$deb" Version)
+		run P pull -q --tls-verify=false "$REPO2:x86_64-aarch64-$(tag_of "$v")"
+		rc_is 0 "podman pulls x86_64-aarch64-$(tag_of "$v")"
+		run R --rm --entrypoint /usr/bin/qemu-aarch64-static "$REPO2:x86_64-aarch64-$(tag_of "$v")" --version
+		like "$out" "qemu-aarch64 version $(upstream "$v")" "... its emulator is QEMU $(upstream "$v")"
+	done
+	sidv=$(dpkg-deb -f "$SID" Version)
+	P pull -q --tls-verify=false "$REPO2:x86_64-aarch64" >/dev/null
+	run R --rm --entrypoint /usr/bin/qemu-aarch64-static "$REPO2:x86_64-aarch64" --version
+	like "$out" "qemu-aarch64 version $(upstream "$sidv")" "x86_64-aarch64 (no version) is the newest: $(upstream "$sidv")"
+	# The seeds' story with QEMU 11.1's latest image.
+	P pull -q --tls-verify=false "$REPO2:latest" >/dev/null
+	"$QUS_STATIC" unregister -q --all
+	run R --rm localhost/foreign:arm64 /bin/uname -m
+	like "$err" "exec format error" "QEMU $(upstream "$sidv"): nothing registered, the arm64 container fails"
+	run R --rm --privileged "$REPO2:latest" --reset -p yes
+	rc_is 0 "QEMU $(upstream "$sidv"): podman run --rm --privileged latest --reset -p yes"
+	is "$(sed -n 's/^interpreter //p' $HG_DIR/qemu-aarch64 2>/dev/null)" /usr/bin/qemu-aarch64-static \
+		"... registers the image's /usr/bin/qemu-aarch64-static, as in the seeds"
+	run R --rm localhost/foreign:arm64 /bin/uname -m
+	is "$out" aarch64 "... and the arm64 container prints aarch64"
+	# Which emulator ran it: the file F holds has the size of sid's, not of bookworm's.
+	ctr=$(R -d localhost/foreign:arm64 /bin/sleep 60 2>/dev/null)
+	pid=$(P inspect --format '{{.State.Pid}}' "$ctr")
+	dpkg-deb --fsys-tarfile "$SID" | tar -xOf - ./usr/bin/qemu-aarch64 >"$W/sid-aarch64"
+	is "$(stat -Lc %s "/proc/$pid/exe")" "$(stat -c %s "$W/sid-aarch64")" \
+		"... run by QEMU $(upstream "$sidv")'s emulator (the file F holds is its size)"
+	P rm -f "$ctr" >/dev/null 2>&1
+	"$QUS_STATIC" unregister -q --all
+else
+	skip "today's QEMU in containers" "the trixie and sid fixtures are missing (setup.sh fixtures)"
+fi
+
 done_testing
