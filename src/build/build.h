@@ -77,6 +77,10 @@ struct host_dir {
 	/* Its emulators: names qus-build gave, checked again, so no file can pick a path. */
 	const char *emu_file[QUS_NTARGETS];
 	const struct qus_target *emu_target[QUS_NTARGETS];
+	const char *emu_sha256[QUS_NTARGETS]; /* as extract recorded it: the content's identity */
+	/* The machine by all its names (Debian's arch); its uname -m prefixes release files and
+	 * tags. */
+	const struct qus_platform *platform;
 	size_t nemu;
 	json_object *root;
 	int fd;
@@ -105,7 +109,13 @@ bool build_host_is_newest(const struct host_dir *hosts, int n, int h);
 int build_newest_version(const struct host_dir *hosts, int n);
 void build_hosts_free(struct host_dir *hosts, int n);
 
-int stage_extract(const struct build_opts *o, char **pkgs, int n);
+/*
+ * Every package into OUT/extract, grouped by architecture and version.
+ * EXIT_OK, or EXIT_FAIL if a group was refused (said); *@done_groups
+ * counts the groups extracted (or found up to date), which the later
+ * stages go on with.
+ */
+int stage_extract(const struct build_opts *o, char **pkgs, int n, int *done_groups);
 int stage_tarballs(const struct build_opts *o);
 int stage_images(const struct build_opts *o);
 

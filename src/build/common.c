@@ -177,6 +177,12 @@ int read_whole(int dir, const char *name, uint8_t **data, size_t *size)
 	return 0;
 }
 
+/* 64 lowercase hexadecimal digits. */
+static bool is_sha256_hex(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
 int host_dir_parse(const char *json, struct host_dir *h)
 {
 	static const struct {
@@ -200,13 +206,16 @@ int host_dir_parse(const char *json, struct host_dir *h)
 	    !json_object_is_type(emulators, json_type_array))
 		return -EBADMSG;
 	for (size_t i = 0; i < json_object_array_length(emulators); i++) {
-		json_object *f;
+		json_object *f, *sha, *e = json_object_array_get_idx(emulators, i);
 		const struct qus_target *t;
 
-		if (!json_object_object_get_ex(json_object_array_get_idx(emulators, i), "file",
-					       &f) ||
-		    !json_object_is_type(f, json_type_string))
+		if (!json_object_object_get_ex(e, "file", &f) ||
+		    !json_object_is_type(f, json_type_string) ||
+		    !json_object_object_get_ex(e, "sha256", &sha) ||
+		    !json_object_is_type(sha, json_type_string) ||
+		    !is_sha256_hex(json_object_get_string(sha)))
 			return -EBADMSG;
+		h->emu_sha256[h->nemu] = json_object_get_string(sha);
 		/* Only the table's names: no file of the package.json's choosing, none twice. */
 		t = pkg_emulator_target(json_object_get_string(f), false);
 		if (!t || seen[t - qus_targets])
@@ -258,7 +267,12 @@ static int load_host(int tagdir, const char *tag, const char *arch, struct host_
 		return -EBADMSG;
 	r = host_dir_parse(buf, h);
 	/* The directory is the version's: a package.json moved elsewhere is not trusted. */
-	return r < 0 ? r : strcmp(h->tag, tag) ? -EBADMSG : 0;
+	if (r == 0 && strcmp(h->tag, tag))
+		r = -EBADMSG;
+	/* An architecture the platform table has: it names files and OCI platforms. */
+	if (r == 0 && !(h->platform = platform_by_debian(arch)))
+		r = -EBADMSG;
+	return r;
 }
 
 /* Every name in directory @dir but dot files, sorted; NULL-terminated, or NULL if unreadable. */

@@ -111,7 +111,8 @@ int main(int argc, char **argv)
 	struct build_opts o = { .out = "dist", .max_unpacked = PKG_UNPACKED_MAX };
 	unsigned long mib;
 	const struct stage *stage = NULL;
-	int c, status = EXIT_OK;
+	int c, status = EXIT_OK, later = EXIT_OK, groups = 0;
+	bool go_on;
 
 	for (size_t i = 0; argc > 1 && i < sizeof(stages) / sizeof(stages[0]); i++)
 		if (!strcmp(argv[1], stages[i].name)) {
@@ -167,12 +168,22 @@ int main(int argc, char **argv)
 					"'%s' is a stage: name it first (qus-build %s [OPTIONS])",
 					argv[i], argv[i]);
 	build_catch_signals();
-	/* The stage named, or all three while they succeed. */
+	/*
+	 * The stage named, or all three.  A package refused does not stop the
+	 * others: the later stages go on with what was extracted, and the exit
+	 * status says that something failed.  A later stage that fails stops
+	 * the pipeline.
+	 */
 	if (!stage || stage->takes_packages)
-		status = stage_extract(&o, argv + optind, argc - optind);
-	if (status == EXIT_OK && (!stage || !strcmp(stage->name, "tarballs")))
-		status = stage_tarballs(&o);
-	if (status == EXIT_OK && (!stage || !strcmp(stage->name, "images")))
-		status = stage_images(&o);
+		status = stage_extract(&o, argv + optind, argc - optind, &groups);
+	go_on = status == EXIT_OK || (groups > 0 && !build_interrupted());
+	if (go_on && (!stage || !strcmp(stage->name, "tarballs"))) {
+		later = stage_tarballs(&o);
+		go_on = later == EXIT_OK;
+	}
+	if (go_on && (!stage || !strcmp(stage->name, "images")))
+		later = stage_images(&o);
+	if (status == EXIT_OK)
+		status = later;
 	return finish(status);
 }

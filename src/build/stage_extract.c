@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "config.h"
 #include "digest.h"
 #include "elfident.h"
 #include "json.h"
@@ -207,27 +208,23 @@ static int file_sha256(const char *path, char out[SHA256_HEX_LEN + 1])
 	return r < 0 ? r : sha256_hex(data, size, out);
 }
 
-static int write_manifest(struct extract_ctx *x, char *const *paths, int n)
+typedef char sha256_text[SHA256_HEX_LEN + 1];
+
+static int write_manifest(struct extract_ctx *x, char *const *paths, sha256_text *hex, int n)
 {
 	char tag[129];
 	const char *base = strrchr(paths[0], '/');
-	_cleanup_free_ char(*hex)[SHA256_HEX_LEN + 1] = calloc((size_t)n, sizeof(*hex));
 	struct json_doc d;
-	int r = 0;
+	int r;
 
 	if (pkg_tag_version(x->info->version, tag, sizeof(tag)) < 0)
 		return refuse_member(x->err, "control", "a Version that makes no image tag");
-	if (!hex)
-		return -ENOMEM;
-	for (int i = 0; i < n && r == 0; i++)
-		r = file_sha256(paths[i], hex[i]);
-	if (r < 0)
-		return r;
 	r = jw_doc_begin(&d);
 	if (r < 0)
 		return r;
 	jw_begin_object(&d.w, NULL);
 	jw_uint(&d.w, "schema", 1);
+	jw_string(&d.w, "qus_build", QUS_VERSION);
 	jw_string(&d.w, "package", x->emu_pkg);
 	jw_string(&d.w, "version", x->info->version);
 	jw_string(&d.w, "tag", tag);
@@ -273,6 +270,72 @@ static void report(const char *path, int r, const struct pkg_error *err)
 		msg("%s: %s", path, strerror(-r));
 }
 
+static int cmp_hex(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * Whether @dir (an extract/<tag>/<arch>) holds what these packages give:
+ * its package.json, written by this qus-build, names exactly their
+ * SHA-256 digests and the same time, and each emulator it lists is there
+ * with its size.  Digests decide, never time stamps of files.
+ */
+static bool up_to_date(int parent, const char *arch, sha256_text *hex, int n, time_t date)
+{
+	_cleanup_close_ int dir =
+		openat(parent, arch, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_free_ sha256_text *want = calloc((size_t)n, sizeof(*want));
+	_cleanup_free_ sha256_text *have = calloc((size_t)n, sizeof(*have));
+	char buf[1 << 16];
+	json_object *root = NULL, *v, *srcs, *emus;
+	bool same = false;
+	long len;
+
+	if (dir < 0 || !want || !have ||
+	    (len = read_small_file_at(dir, "package.json", buf, sizeof(buf))) < 0 ||
+	    strlen(buf) != (size_t)len || !(root = json_tokener_parse(buf)))
+		goto out;
+	if (!json_object_object_get_ex(root, "qus_build", &v) ||
+	    strcmp(json_object_get_string(v), QUS_VERSION) ||
+	    !json_object_object_get_ex(root, "date", &v) || json_object_get_int64(v) != date ||
+	    !json_object_object_get_ex(root, "sources", &srcs) ||
+	    !json_object_is_type(srcs, json_type_array) ||
+	    json_object_array_length(srcs) != (size_t)n ||
+	    !json_object_object_get_ex(root, "emulators", &emus) ||
+	    !json_object_is_type(emus, json_type_array))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		json_object *sha;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(srcs, (size_t)i), "sha256",
+					       &sha) ||
+		    json_object_get_string_len(sha) != SHA256_HEX_LEN)
+			goto out;
+		memcpy(have[i], json_object_get_string(sha), sizeof(have[i]));
+		memcpy(want[i], hex[i], sizeof(want[i]));
+	}
+	qsort(have, (size_t)n, sizeof(*have), cmp_hex);
+	qsort(want, (size_t)n, sizeof(*want), cmp_hex);
+	if (memcmp(have, want, (size_t)n * sizeof(*have)))
+		goto out;
+	for (size_t i = 0; i < json_object_array_length(emus); i++) {
+		json_object *e = json_object_array_get_idx(emus, i), *f, *size;
+		struct stat st;
+
+		if (!json_object_object_get_ex(e, "file", &f) ||
+		    !pkg_emulator_target(json_object_get_string(f), false) ||
+		    !json_object_object_get_ex(e, "size", &size) ||
+		    fstatat(dir, json_object_get_string(f), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || st.st_size != json_object_get_int64(size))
+			goto out;
+	}
+	same = true;
+out:
+	json_object_put(root);
+	return same;
+}
+
 /* Say once which of the table's emulators the packages lack (Fedora's per-target RPMs). */
 static void say_missing(const struct extract_ctx *x, const struct pkg_info *info)
 {
@@ -306,11 +369,12 @@ static void say_missing(const struct extract_ctx *x, const struct pkg_info *info
 static int extract_group(const struct build_opts *o, int extract_dir, char *const *paths, int n)
 {
 	struct pkg_info *infos = calloc((size_t)n, sizeof(*infos));
+	sha256_text *hex = calloc((size_t)n, sizeof(*hex));
 	struct pkg_error err = { "", "" };
 	struct extract_ctx x = { .o = o, .dir = -1, .parent = -1, .err = &err };
 	const char *failed = paths[0];
 	char tag[129] = "", dir[200];
-	int r = infos ? 0 : -ENOMEM;
+	int r = infos && hex ? 0 : -ENOMEM;
 
 	/* The group's version and architecture (its packages share them): extract/<tag>/<arch>. */
 	if (r == 0)
@@ -323,6 +387,19 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 		x.parent = open_subdir(extract_dir, tag);
 		if (x.parent < 0)
 			r = x.parent;
+	}
+	/* The packages' digests: recorded, and compared with what is there. */
+	for (int i = 0; i < n && r == 0; i++)
+		r = file_sha256(paths[i], hex[i]);
+	if (r == 0 && up_to_date(x.parent, infos[0].arch, hex, n, source_date(infos[0].date))) {
+		if (!o->quiet)
+			msg("%s%s: extract/%s/%s is up to date (the same packages)", paths[0],
+			    n > 1 ? " and the others of its architecture and version" : "", tag,
+			    infos[0].arch);
+		close(x.parent);
+		free(infos);
+		free(hex);
+		return 0;
 	}
 	for (int i = 0; i < n && r == 0; i++) {
 		const struct pkg_read_opts ro = { take_member, &x, o->max_unpacked };
@@ -345,7 +422,7 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 	if (r == 0) {
 		x.info = &infos[0];
 		failed = paths[0];
-		r = write_manifest(&x, paths, n);
+		r = write_manifest(&x, paths, hex, n);
 	}
 	if (r == 0 && build_interrupted())
 		r = -EINTR;
@@ -378,6 +455,7 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 		unlinkat(extract_dir, tag, AT_REMOVEDIR);
 	tree_free(&x.tree);
 	free(infos);
+	free(hex);
 	return r;
 }
 
@@ -390,7 +468,7 @@ static bool same_group(const struct pkg_info *a, const struct pkg_info *b)
 	       pkg_tag_version(b->version, tb, sizeof(tb)) == 0 && !strcmp(ta, tb);
 }
 
-int stage_extract(const struct build_opts *o, char **pkgs, int n)
+int stage_extract(const struct build_opts *o, char **pkgs, int n, int *done_groups)
 {
 	int dir = open_out_dir(o->out), ex, status = EXIT_OK;
 	struct pkg_info *infos = calloc((size_t)n, sizeof(*infos));
@@ -436,6 +514,8 @@ int stage_extract(const struct build_opts *o, char **pkgs, int n)
 			}
 		if (extract_group(o, ex, group, m) < 0)
 			status = EXIT_FAIL;
+		else
+			(*done_groups)++;
 	}
 	close(ex);
 out:

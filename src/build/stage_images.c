@@ -27,6 +27,7 @@
 
 #include "build.h"
 #include "elfident.h"
+#include "layer_cache.h"
 #include "oci.h"
 #include "pkg.h"
 #include "tarball.h"
@@ -44,6 +45,8 @@ struct layer_job {
 	int rel_dir;	    /* OUT/releases, or -1 */
 	char rel[160];	    /* the release tarball of the same file there, or "" */
 	time_t mtime;
+	char key[SHA256_HEX_LEN + 96]; /* layer_cache_key() */
+	bool cached;		       /* the layout holds it already: nothing to make */
 	struct oci_layer layer;
 	int err;
 };
@@ -115,7 +118,8 @@ static void layer_worker(size_t i, void *arg)
 {
 	struct layer_queue *q = arg;
 
-	q->jobs[i].err = make_layer(q->l, &q->jobs[i]);
+	if (!q->jobs[i].cached)
+		q->jobs[i].err = make_layer(q->l, &q->jobs[i]);
 	progress(q->o, "layers", (unsigned)atomic_fetch_add(&q->done, 1) + 1, (unsigned)q->count,
 		 q->jobs[i].in_img);
 }
@@ -145,7 +149,8 @@ static const char *qus_for(const struct build_opts *o, const struct host_dir *h)
 /* What one host contributes: its layers and manifests. */
 struct host_images {
 	const struct qus_platform *pf;
-	size_t first_job, nemu; /* its emulator layers in the queue, after its qus layer */
+	bool has_qus;		/* a static qus was given: register, latest, VERSION */
+	size_t first_job, nemu; /* its layers in the queue: qus (if has_qus), then the emulators */
 	struct oci_blob all, reg, emu[QUS_NTARGETS];
 	const struct qus_target *emu_target[QUS_NTARGETS];
 };
@@ -209,13 +214,13 @@ static int shared_tag(struct oci_layout *l, struct refs *refs, const char *tag,
 static const struct oci_blob *pick_all(const struct host_images *h, const void *arg)
 {
 	(void)arg;
-	return &h->all;
+	return h->has_qus ? &h->all : NULL;
 }
 
 static const struct oci_blob *pick_reg(const struct host_images *h, const void *arg)
 {
 	(void)arg;
-	return &h->reg;
+	return h->has_qus ? &h->reg : NULL;
 }
 
 static const struct oci_blob *pick_emu(const struct host_images *h, const void *arg)
@@ -238,30 +243,36 @@ static int host_manifests(struct oci_layout *l, const struct host_dir *h, struct
 		.source = h->source,
 	};
 	char title[96];
+	size_t q = hi->has_qus ? 1 : 0; /* layers[0] is qus when given, then the emulators */
 	int r;
 
-	/* jobs[first_job] is qus, then the emulators. */
-	for (size_t e = 0; e <= hi->nemu; e++)
-		layers[e] = jobs[hi->first_job + e].layer;
-	img.entrypoint = QUS_IN_IMAGE;
-	img.title = "register";
+	for (size_t e = 0; e < hi->nemu + q; e++)
+		layers[1 - q + e] = jobs[hi->first_job + e].layer;
 	img.layers = layers;
-	img.nlayers = 1;
-	r = oci_put_image(l, &img, &hi->reg);
-	if (r < 0)
-		return r;
-	img.title = "qemu-user-static";
-	img.nlayers = hi->nemu + 1;
-	r = oci_put_image(l, &img, &hi->all);
-	for (size_t e = 0; r == 0 && e < hi->nemu; e++) {
-		snprintf(title, sizeof(title), "%s", jobs[hi->first_job + 1 + e].in_img);
+	if (hi->has_qus) {
+		img.entrypoint = QUS_IN_IMAGE;
+		img.title = "register";
+		img.nlayers = 1;
+		r = oci_put_image(l, &img, &hi->reg);
+		if (r < 0)
+			return r;
+		img.title = "qemu-user-static";
+		img.nlayers = hi->nemu + 1;
+		r = oci_put_image(l, &img, &hi->all);
+		if (r < 0)
+			return r;
+	}
+	for (size_t e = 0; e < hi->nemu; e++) {
+		snprintf(title, sizeof(title), "%s", jobs[hi->first_job + q + e].in_img);
 		img.entrypoint = NULL;
 		img.title = title;
 		img.layers = &layers[1 + e];
 		img.nlayers = 1;
 		r = oci_put_image(l, &img, &hi->emu[e]);
+		if (r < 0)
+			return r;
 	}
-	return r;
+	return 0;
 }
 
 /*
@@ -290,7 +301,8 @@ static int tags_of(struct oci_layout *l, struct refs *refs, const struct host_di
 
 			if (!b)
 				continue;
-			snprintf(tag, sizeof(tag), "%s-%s%s%s", hosts[h].host, t->name, dash, v);
+			snprintf(tag, sizeof(tag), "%s-%s%s%s", hosts[h].platform->uname, t->name,
+				 dash, v);
 			r = add_ref(refs, tag, OCI_MEDIA_MANIFEST, b);
 		}
 	}
@@ -339,16 +351,115 @@ done:
 	return r;
 }
 
+/*
+ * The qus of each host (hosts without one get their emulators' images
+ * only, said) and the layers to make, in the queue: a host's qus, then its
+ * emulators.  Returns how many hosts have a qus, or -1 after saying why.
+ */
+static int plan_layers(const struct build_opts *o, struct host_dir *hosts, int nhosts,
+		       struct host_images *hi, struct layer_queue *q, int releases)
+{
+	int with_qus = 0;
+	size_t n = 0;
+
+	for (int h = 0; h < nhosts; h++) {
+		const char *qus = qus_for(o, &hosts[h]);
+		char sha[SHA256_HEX_LEN + 1];
+
+		hi[h].pf = hosts[h].platform;
+		hi[h].first_job = n;
+		if (qus) {
+			_cleanup_free_ uint8_t *data = NULL;
+			size_t size = 0;
+			int r = read_whole(AT_FDCWD, qus, &data, &size);
+
+			/* The qus given must be what the image's platform runs, and need nothing.
+			 */
+			if (r == 0)
+				r = elf_check_static(data, size, arch_find(hosts[h].host));
+			if (r == 0)
+				r = sha256_hex(data, size, sha);
+			if (r < 0) {
+				msg("images: %s cannot be the %s image's qus: %s", qus,
+				    hosts[h].arch,
+				    r == -ELIBBAD ? "it is not static (build it with -Dstatic=true)"
+				    : r == -ENOEXEC ? "it is not a program of that architecture"
+						    : strerror(-r));
+				return -1;
+			}
+			hi[h].has_qus = true;
+			with_qus++;
+			q->jobs[n] = (struct layer_job){ .dir = AT_FDCWD,
+							 .file = qus,
+							 .in_img = "qus",
+							 .rel_dir = -1,
+							 .mtime = hosts[h].date };
+			layer_cache_key(sha, "qus", hosts[h].date, q->jobs[n].key,
+					sizeof(q->jobs[n].key));
+			n++;
+		}
+		for (size_t e = 0; e < hosts[h].nemu; e++) {
+			struct layer_job *j = &q->jobs[n++];
+
+			hi[h].emu_target[hi[h].nemu++] = hosts[h].emu_target[e];
+			*j = (struct layer_job){ .dir = hosts[h].fd,
+						 .file = hosts[h].emu_file[e],
+						 .in_img = hosts[h].emu_file[e],
+						 .rel_dir = releases,
+						 .mtime = hosts[h].date };
+			layer_cache_key(hosts[h].emu_sha256[e], j->in_img, j->mtime, j->key,
+					sizeof(j->key));
+			/* releases/ holds each host's newest version only. */
+			if (build_host_is_newest(hosts, nhosts, h))
+				snprintf(j->rel, sizeof(j->rel), "%s_%s.tar.gz",
+					 hosts[h].platform->uname, hosts[h].emu_file[e]);
+		}
+	}
+	q->count = n;
+	return with_qus;
+}
+
+/* Hosts without a qus: said once each; a --qus for an architecture nothing was extracted for, too.
+ */
+static bool say_missing_qus(const struct build_opts *o, const struct host_dir *hosts, int nhosts,
+			    const struct host_images *hi)
+{
+	bool missing = false;
+
+	for (int h = 0; h < nhosts; h++)
+		if (!hi[h].has_qus && (h == 0 || strcmp(hosts[h].arch, hosts[h - 1].arch))) {
+			msg("images: no static qus for %s (%s): its register, latest and VERSION "
+			    "images are left out; give --qus %s=FILE",
+			    hosts[h].arch, hosts[h].platform->uname, hosts[h].arch);
+			missing = true;
+		}
+	for (unsigned i = 0; i < o->nqus; i++) {
+		const char *eq = strchr(o->qus[i], '=');
+		bool found = !eq;
+
+		for (int h = 0; h < nhosts && !found; h++)
+			found = strlen(hosts[h].arch) == (size_t)(eq - o->qus[i]) &&
+				!strncmp(hosts[h].arch, o->qus[i], (size_t)(eq - o->qus[i]));
+		if (!found)
+			msg("images: --qus %s: no package of that architecture was extracted "
+			    "(nothing to put it in)",
+			    o->qus[i]);
+	}
+	return missing;
+}
+
 int stage_images(const struct build_opts *o)
 {
 	struct host_dir hosts[BUILD_MAX_HOSTS];
 	struct host_images hi[BUILD_MAX_HOSTS];
 	struct layer_queue q = { .o = o };
+	struct layer_cache cache = { 0 };
 	char path[4096];
 	struct oci_layout l;
-	int nhosts = build_hosts_load(o, hosts), status = EXIT_FAIL, r;
+	int nhosts = build_hosts_load(o, hosts), status = EXIT_FAIL, r, with_qus;
 	_cleanup_close_ int releases = -1;
-	size_t n = 0;
+	size_t made = 0;
+	bool missing;
 
 	if (nhosts < 0)
 		return EXIT_FAIL;
@@ -359,66 +470,33 @@ int stage_images(const struct build_opts *o)
 	q.jobs = calloc((size_t)nhosts * (QUS_NTARGETS + 1), sizeof(*q.jobs));
 	if (!q.jobs)
 		goto out;
-	for (int h = 0; h < nhosts; h++) {
-		const char *qus = qus_for(o, &hosts[h]);
-
-		hi[h].pf = platform_by_debian(hosts[h].arch);
-		if (!hi[h].pf) {
-			msg("images: no OCI platform for the Debian architecture %s",
-			    hosts[h].arch);
-			goto out;
-		}
-		if (!qus) {
-			msg("images: no static qus for %s (%s): give --qus FILE or --qus %s=FILE, "
-			    "e.g. build-static/qus",
-			    hosts[h].arch, hosts[h].host, hosts[h].arch);
-			goto out;
-		}
-		hi[h].first_job = n;
-		q.jobs[n++] = (struct layer_job){ .dir = AT_FDCWD,
-						  .file = qus,
-						  .in_img = "qus",
-						  .rel_dir = -1,
-						  .mtime = hosts[h].date };
-		for (size_t e = 0; e < hosts[h].nemu; e++) {
-			struct layer_job *j = &q.jobs[n++];
-
-			hi[h].emu_target[hi[h].nemu++] = hosts[h].emu_target[e];
-			*j = (struct layer_job){ .dir = hosts[h].fd,
-						 .file = hosts[h].emu_file[e],
-						 .in_img = hosts[h].emu_file[e],
-						 .rel_dir = releases,
-						 .mtime = hosts[h].date };
-			/* releases/ holds each host's newest version only. */
-			if (build_host_is_newest(hosts, nhosts, h))
-				snprintf(j->rel, sizeof(j->rel), "%s_%s.tar.gz", hosts[h].host,
-					 hosts[h].emu_file[e]);
-		}
+	with_qus = plan_layers(o, hosts, nhosts, hi, &q, releases);
+	if (with_qus < 0)
+		goto out;
+	if (with_qus == 0) {
+		msg("images: no static qus given: give --qus FILE or --qus ARCH=FILE, e.g. "
+		    "build-static/qus");
+		goto out;
 	}
-	/* The qus given must be what the image's platform runs, and need nothing. */
-	for (int h = 0; h < nhosts; h++) {
-		_cleanup_free_ uint8_t *data = NULL;
-		const char *qus = q.jobs[hi[h].first_job].file;
-		size_t size = 0;
-
-		r = read_whole(AT_FDCWD, qus, &data, &size);
-		if (r == 0)
-			r = elf_check_static(data, size, arch_find(hosts[h].host));
-		if (r < 0) {
-			msg("images: %s cannot be the %s image's qus: %s", qus, hosts[h].arch,
-			    r == -ELIBBAD   ? "it is not static (build it with -Dstatic=true)"
-			    : r == -ENOEXEC ? "it is not a program of that architecture"
-					    : strerror(-r));
-			goto out;
-		}
-	}
+	missing = say_missing_qus(o, hosts, nhosts, hi);
 	snprintf(path, sizeof(path), "%s/oci", o->out);
 	r = oci_open(path, &l);
 	if (r < 0) {
 		msg("cannot create %s: %s", path, strerror(-r));
 		goto out;
 	}
-	q.count = n;
+	/* Layers made before, whose blobs are in the layout: nothing to make. */
+	if (layer_cache_load(o->out, &cache) < 0)
+		goto close;
+	for (size_t i = 0; i < q.count; i++) {
+		const struct oci_layer *hit = layer_cache_find(&cache, q.jobs[i].key, &l);
+
+		q.jobs[i].cached = hit != NULL;
+		if (hit)
+			q.jobs[i].layer = *hit;
+		else
+			made++;
+	}
 	q.l = &l;
 	/*
 	 * Blobs are whole files named by their digest, written before
@@ -426,15 +504,18 @@ int stage_images(const struct build_opts *o)
 	 * name a reader starts from.  So an error, a full disk or a signal
 	 * leaves the previous images whole (and maybe some unused blobs).
 	 */
-	parallel_for(n, layer_worker, &q);
+	parallel_for(q.count, layer_worker, &q);
 	if (build_interrupted())
 		goto close;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < q.count; i++) {
 		if (q.jobs[i].err < 0) {
 			msg("images: layer of %s: %s; %s/index.json is as it was", q.jobs[i].file,
 			    strerror(-q.jobs[i].err), path);
 			goto close;
 		}
+		if (layer_cache_put(&cache, q.jobs[i].key, &q.jobs[i].layer) < 0)
+			goto close;
+	}
 	for (int h = 0; h < nhosts; h++) {
 		r = host_manifests(&l, &hosts[h], &hi[h], q.jobs);
 		if (r < 0) {
@@ -450,12 +531,20 @@ int stage_images(const struct build_opts *o)
 		msg("images: %s/index.json: %s; it is as it was", path, strerror(-r));
 		goto close;
 	}
+	/* Only a speed-up: a cache that cannot be written costs the next run time, no more. */
+	if (layer_cache_save(o->out, &cache) < 0 && !o->quiet)
+		msg("images: could not write %s/.cache/layers.json; the next run compresses "
+		    "every layer again",
+		    o->out);
 	if (!o->quiet)
-		msg("%d tags, %zu layers, %d host package(s) in %s", r, n, nhosts, path);
-	status = EXIT_OK;
+		msg("%d tags, %zu layers (%zu made, %zu already in the layout), %d host "
+		    "package(s) in %s",
+		    r, q.count, made, q.count - made, nhosts, path);
+	status = missing ? EXIT_FAIL : EXIT_OK;
 close:
 	oci_close(&l);
 out:
+	layer_cache_free(&cache);
 	free(q.jobs);
 	build_hosts_free(hosts, nhosts);
 	return status;

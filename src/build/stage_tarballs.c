@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <json-c/json.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "config.h"
 #include "digest.h"
+#include "json.h"
 #include "tarball.h"
 #include "util.h"
 
@@ -24,6 +27,7 @@
 struct output {
 	char name[160];
 	char sha256[SHA256_HEX_LEN + 1];
+	unsigned long long size;
 };
 
 /*
@@ -32,10 +36,12 @@ struct output {
  * emulator is compressed once.
  */
 struct job {
-	int src_dir;   /* OUT/extract/<arch> */
-	char src[64];  /* qemu-T-static */
-	char host[32]; /* uname -m name, the prefix */
-	bool primary;  /* also the unprefixed files */
+	int src_dir;		/* OUT/extract/<tag>/<arch> */
+	char src[64];		/* qemu-T-static */
+	const char *src_sha256; /* its content, as extract recorded it */
+	char host[32];		/* uname -m name, the prefix */
+	bool primary;		/* also the unprefixed files */
+	bool reused;		/* its files are the previous run's, taken over */
 	time_t mtime;
 	struct output out[3];
 	unsigned nout;
@@ -46,9 +52,167 @@ struct job_queue {
 	struct job *jobs;
 	size_t count;
 	atomic_size_t done;
-	int out; /* OUT/releases */
+	int out; /* the new releases/, a temporary directory until it is complete */
 	const struct build_opts *o;
 };
+
+/*
+ * What the previous run wrote (releases/.qus-build.json): each release
+ * file with its digest and size, and what it was made from (the emulator's
+ * SHA-256 as extract recorded it, the time in the tar).  A file made from
+ * the same emulator at the same time is the same file, so the next run
+ * takes it over instead of compressing again, if it is still there with
+ * its size.  Digests decide, never time stamps of files.
+ */
+#define RECORD_FILE ".qus-build.json"
+
+struct record_entry {
+	char name[160];
+	char sha256[SHA256_HEX_LEN + 1];
+	char from[SHA256_HEX_LEN + 1];
+	unsigned long long size;
+	long long mtime;
+};
+
+struct record {
+	struct record_entry *v;
+	size_t n;
+};
+
+static const char *json_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v)
+		       : "";
+}
+
+static long long json_int(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int)
+		       ? (long long)json_object_get_int64(v)
+		       : -1;
+}
+
+/* The previous run's record, if releases/ has one written by this qus-build. */
+static void record_load(int releases, struct record *rec)
+{
+	_cleanup_free_ uint8_t *text = NULL;
+	json_object *root, *files;
+	size_t size = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	if (releases < 0 || read_whole(releases, RECORD_FILE, &text, &size) < 0)
+		return;
+	text[size] = '\0';
+	root = json_tokener_parse((const char *)text);
+	if (!root || strcmp(json_str(root, "qus_build"), QUS_VERSION) ||
+	    !json_object_object_get_ex(root, "files", &files) ||
+	    !json_object_is_type(files, json_type_array) ||
+	    !(rec->v = calloc(json_object_array_length(files) + 1, sizeof(*rec->v)))) {
+		json_object_put(root);
+		return;
+	}
+	for (size_t i = 0; i < json_object_array_length(files); i++) {
+		json_object *f = json_object_array_get_idx(files, i);
+		struct record_entry *e = &rec->v[rec->n];
+
+		if (strlen(json_str(f, "name")) >= sizeof(e->name) ||
+		    strlen(json_str(f, "sha256")) != SHA256_HEX_LEN ||
+		    strlen(json_str(f, "from")) != SHA256_HEX_LEN || json_int(f, "size") < 0)
+			continue;
+		strcpy(e->name, json_str(f, "name"));
+		strcpy(e->sha256, json_str(f, "sha256"));
+		strcpy(e->from, json_str(f, "from"));
+		e->size = (unsigned long long)json_int(f, "size");
+		e->mtime = json_int(f, "mtime");
+		rec->n++;
+	}
+	json_object_put(root);
+}
+
+static const struct record_entry *record_find(const struct record *rec, const char *name)
+{
+	for (size_t i = 0; i < rec->n; i++)
+		if (!strcmp(rec->v[i].name, name))
+			return &rec->v[i];
+	return NULL;
+}
+
+/* The names of the release files of @j, in the order run_job writes them. */
+static unsigned job_names(const struct job *j, char names[3][160])
+{
+	unsigned n = 0;
+
+	if (j->primary) {
+		snprintf(names[n++], sizeof(names[0]), "%s", j->src);
+		snprintf(names[n++], sizeof(names[0]), "%s.tar.gz", j->src);
+	}
+	snprintf(names[n++], sizeof(names[0]), "%s_%s.tar.gz", j->host, j->src);
+	return n;
+}
+
+/*
+ * Take @j's files over from the previous releases/ into the new one
+ * (hard links: no byte is written), if the record says they were made from
+ * the same emulator at the same time and each is there with its size.
+ */
+static bool take_over(struct job_queue *q, int releases, const struct record *rec, struct job *j)
+{
+	char names[3][160];
+	const struct record_entry *e[3];
+	unsigned n = job_names(j, names);
+	struct stat st;
+
+	for (unsigned k = 0; k < n; k++) {
+		e[k] = record_find(rec, names[k]);
+		if (!e[k] || strcmp(e[k]->from, j->src_sha256) ||
+		    e[k]->mtime != (long long)j->mtime ||
+		    fstatat(releases, names[k], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || (unsigned long long)st.st_size != e[k]->size)
+			return false;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		if (linkat(releases, names[k], q->out, names[k], 0) < 0)
+			return false; /* made anew, as if nothing were there */
+		snprintf(j->out[k].name, sizeof(j->out[k].name), "%s", names[k]);
+		memcpy(j->out[k].sha256, e[k]->sha256, sizeof(j->out[k].sha256));
+		j->out[k].size = e[k]->size;
+	}
+	j->nout = n;
+	j->reused = true;
+	return true;
+}
+
+/* The record of what this run wrote, for the next one. */
+static int record_write(int out, const struct job *jobs, size_t n)
+{
+	struct json_doc d;
+	int r = jw_doc_begin(&d);
+
+	if (r < 0)
+		return r;
+	jw_begin_object(&d.w, NULL);
+	jw_uint(&d.w, "schema", 1);
+	jw_string(&d.w, "qus_build", QUS_VERSION);
+	jw_begin_array(&d.w, "files");
+	for (size_t i = 0; i < n; i++)
+		for (unsigned k = 0; k < jobs[i].nout; k++) {
+			jw_begin_object(&d.w, NULL);
+			jw_string(&d.w, "name", jobs[i].out[k].name);
+			jw_string(&d.w, "sha256", jobs[i].out[k].sha256);
+			jw_uint(&d.w, "size", jobs[i].out[k].size);
+			jw_string(&d.w, "from", jobs[i].src_sha256);
+			jw_uint(&d.w, "mtime", (unsigned long long)jobs[i].mtime);
+			jw_end_object(&d.w);
+		}
+	jw_end_array(&d.w);
+	jw_end_object(&d.w);
+	return jw_doc_write(&d, out, RECORD_FILE);
+}
 
 /* Write a release file; @same: an earlier output with these very bytes (its digest holds). */
 static int emit(const struct job_queue *q, struct job *j, const char *name, const uint8_t *data,
@@ -58,6 +222,7 @@ static int emit(const struct job_queue *q, struct job *j, const char *name, cons
 	int r = 0;
 
 	snprintf(o->name, sizeof(o->name), "%s", name);
+	o->size = size;
 	if (same)
 		memcpy(o->sha256, same->sha256, sizeof(o->sha256));
 	else
@@ -79,8 +244,20 @@ static int run_job(const struct job_queue *q, struct job *j)
 
 	if (r < 0)
 		return r;
-	if (j->primary && (r = emit(q, j, j->src, data, size, 0755, NULL)) < 0)
+	/*
+	 * The emulator itself: a hard link to extract's file (the same bytes,
+	 * written once, never changed in place; its digest is extract's), else
+	 * a copy.
+	 */
+	if (j->primary && linkat(j->src_dir, j->src, q->out, j->src, 0) == 0) {
+		struct output *p = &j->out[j->nout++];
+
+		snprintf(p->name, sizeof(p->name), "%s", j->src);
+		memcpy(p->sha256, j->src_sha256, sizeof(p->sha256));
+		p->size = size;
+	} else if (j->primary && (r = emit(q, j, j->src, data, size, 0755, NULL)) < 0) {
 		return r;
+	}
 	r = tarball_gz(j->src, 0755, j->mtime, data, size, &tgz);
 	if (r < 0)
 		return r;
@@ -102,7 +279,8 @@ static void worker(size_t i, void *arg)
 {
 	struct job_queue *q = arg;
 
-	q->jobs[i].err = run_job(q, &q->jobs[i]);
+	if (!q->jobs[i].reused)
+		q->jobs[i].err = run_job(q, &q->jobs[i]);
 	progress(q->o, "tarballs", (unsigned)atomic_fetch_add(&q->done, 1) + 1, (unsigned)q->count,
 		 q->jobs[i].src);
 }
@@ -153,6 +331,16 @@ static void report_failures(const char *path, const struct job_queue *q)
 	    path);
 }
 
+/* Whether the previous release files are exactly the ones these jobs make: none more, none less. */
+static bool up_to_date(const struct record *prev, const struct job *jobs, size_t n)
+{
+	size_t files = 0;
+
+	for (size_t i = 0; i < n; i++)
+		files += jobs[i].nout;
+	return files == prev->n;
+}
+
 int stage_tarballs(const struct build_opts *o)
 {
 	char path[PATH_MAX], tmpname[64];
@@ -161,7 +349,10 @@ int stage_tarballs(const struct build_opts *o)
 	size_t njobs = 0;
 	int primary = -1;
 	struct job_queue q = { 0 };
+	struct record prev;
+	size_t reused = 0;
 	int dir, out, r, status = EXIT_FAIL, nhosts = build_hosts_load(o, hosts);
+	_cleanup_close_ int releases = -1;
 
 	if (nhosts < 0)
 		return EXIT_FAIL;
@@ -206,11 +397,23 @@ int stage_tarballs(const struct build_opts *o)
 			j->src_dir = hosts[h].fd;
 			j->mtime = hosts[h].date;
 			j->primary = h == primary;
+			j->src_sha256 = hosts[h].emu_sha256[e];
 			snprintf(j->src, sizeof(j->src), "%s", hosts[h].emu_file[e]);
-			snprintf(j->host, sizeof(j->host), "%s", hosts[h].host);
+			snprintf(j->host, sizeof(j->host), "%s", hosts[h].platform->uname);
 		}
 	}
 	q.count = njobs;
+	/* What the previous run made from the same emulators is taken over. */
+	releases = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	record_load(releases, &prev);
+	for (size_t i = 0; i < njobs; i++)
+		reused += take_over(&q, releases, &prev, &q.jobs[i]);
+	if (reused == njobs && up_to_date(&prev, q.jobs, njobs)) {
+		if (!o->quiet)
+			msg("%s is up to date (the same emulators)", path);
+		status = EXIT_OK;
+		goto out;
+	}
 	parallel_for(njobs, worker, &q);
 	if (build_interrupted())
 		goto out;
@@ -220,6 +423,8 @@ int stage_tarballs(const struct build_opts *o)
 			goto out;
 		}
 	r = write_sums(out, q.jobs, njobs);
+	if (r == 0)
+		r = record_write(out, q.jobs, njobs);
 	if (r < 0) {
 		msg("%s: cannot write SHA256SUMS: %s; %s is as it was", path, strerror(-r), path);
 		goto out;
@@ -235,8 +440,10 @@ int stage_tarballs(const struct build_opts *o)
 	tmpname[0] = '\0';
 	status = EXIT_OK;
 	if (!o->quiet)
-		msg("release files of %zu emulators and SHA256SUMS in %s", njobs, path);
+		msg("release files of %zu emulators (%zu made, %zu taken over) and SHA256SUMS in %s",
+		    njobs, njobs - reused, reused, path);
 out:
+	free(prev.v);
 	if (tmpname[0] && dir >= 0)
 		build_remove_dir(dir, tmpname);
 	build_hosts_free(hosts, nhosts);

@@ -199,11 +199,12 @@ int jw_doc_write(struct json_doc *d, int dirfd, const char *name)
 {
 	int r = jw_doc_end(d);
 
+	/* An identical file stays as it was: a rebuild with nothing new rewrites nothing. */
 	if (r == 0)
-		r = write_file_atomic(dirfd, name, d->text, d->len, 0644);
+		r = write_file_if_changed(dirfd, name, d->text, d->len, 0644);
 	free(d->text);
 	d->text = NULL;
-	return r;
+	return r < 0 ? r : 0;
 }
 
 int jw_doc_end(struct json_doc *d)

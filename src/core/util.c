@@ -225,6 +225,21 @@ fail:
 	return r;
 }
 
+int write_file_if_changed(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len &&
+	    (st.st_mode & 07777) == mode) {
+		_cleanup_free_ char *old = malloc(len ? len : 1);
+
+		if (old && read_full(fd, old, len) == (long)len && !memcmp(old, data, len))
+			return 1;
+	}
+	return write_file_atomic(dirfd, name, data, len, mode);
+}
+
 int open_subdir(int at, const char *name)
 {
 	int fd;

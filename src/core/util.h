@@ -86,6 +86,13 @@ int find_program(const char *name, const char *path, char *out, size_t size);
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
 
 /*
+ * The same, unless @name already holds exactly @data with @mode: then
+ * nothing is written (a rebuild with nothing new rewrites nothing).  0
+ * written, 1 left as it was, or -errno.
+ */
+int write_file_if_changed(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+
+/*
  * The directory @name below @at, created (0755) if missing, opened O_PATH,
  * never through a symbolic link.  The fd, or -errno.
  */
