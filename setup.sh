@@ -104,6 +104,14 @@ build() {
 		tools/build-static-qus $QUS_HOSTS # again, to say what failed (the rest is built)
 		return 1
 	fi
+	# An optimized qus-build, for the tests that feed it gigabytes (every
+	# host of a QEMU version) and for bench/: the sanitizer build is tested
+	# on every package shape already.
+	if [ ! -d build-rel ]; then
+		meson setup build-rel -Dbuildtype=release -Dtests=false -Dbuild_tool=enabled \
+			>/dev/null || return 1
+	fi
+	ninja -C build-rel qus-build >/dev/null || return 1
 	# The libFuzzer harnesses (tests/fuzz): clang, ASan and UBSan.
 	if [ ! -d build-fuzz ]; then
 		CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false -Dbuild_tool=enabled \
@@ -175,6 +183,29 @@ suite_fixture() { # SUITE ARCH PACKAGE...
 	rm -rf "$tmp"
 }
 
+# The emulator package of every host of a suite, for the multi-host tests:
+# downloaded once into /var/cache/qus-tests/pkg/SUITE (a fresh clone finds
+# them there), linked as build/fixtures/pkg/hosts/SUITE/ARCH.deb.
+HOSTS_TRIXIE="amd64 arm64 armel armhf i386 ppc64el riscv64 s390x"
+HOSTS_SID="amd64 arm64 loong64 ppc64el riscv64 s390x"
+hosts_fixture() { # SUITE ARCH...
+	local suite=$1 cache=/var/cache/qus-tests/pkg/$1 dir=build/fixtures/pkg/hosts/$1 a f missing=()
+	shift
+	mkdir -p "$cache" "$dir"
+	for a in "$@"; do compgen -G "$cache/*_$a.deb" >/dev/null || missing+=("$a"); done
+	if [ ${#missing[@]} -gt 0 ]; then
+		tools/qus-fetch -o "$cache" --cache /var/cache/qus-tests/apt "$suite" \
+			"$(tr ' ' , <<<"${missing[*]}")" >/dev/null || {
+			log "could not download the emulator packages of ${missing[*]} from Debian's $suite"
+			return 1
+		}
+	fi
+	for a in "$@"; do
+		f=$(compgen -G "$cache/*_$a.deb" | sort -V | tail -1)
+		[ -n "$f" ] && ln -sf "$f" "$dir/$a.deb"
+	done
+}
+
 fixtures() {
 	local a failed=0
 	for a in $FOREIGN_ARCHS; do fixture "$a" || failed=1; done
@@ -184,6 +215,10 @@ fixtures() {
 	# links into it) and 11.1 (sid: qemu-user only).
 	suite_fixture trixie amd64 qemu-user qemu-user-static || failed=1
 	suite_fixture sid amd64 qemu-user || failed=1
+	# shellcheck disable=SC2086 # the lists of hosts
+	hosts_fixture trixie $HOSTS_TRIXIE || failed=1
+	# shellcheck disable=SC2086
+	hosts_fixture sid $HOSTS_SID || failed=1
 	return $failed
 }
 

@@ -30,8 +30,9 @@ int oci_open(const char *dir, struct oci_layout *l)
 	close(blobs);
 	if (l->blobs < 0)
 		return l->blobs;
-	r = write_file_atomic(l->root, "oci-layout", layout, sizeof(layout) - 1, 0644);
-	return r;
+	/* Left alone when it is there already: a rebuild with nothing new rewrites nothing. */
+	r = write_file_if_changed(l->root, "oci-layout", layout, sizeof(layout) - 1, 0644);
+	return r < 0 ? r : 0;
 }
 
 void oci_close(struct oci_layout *l)
