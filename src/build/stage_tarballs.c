@@ -178,7 +178,7 @@ static bool take_over(struct job_queue *q, int releases, const struct record *re
 	for (unsigned k = 0; k < n; k++) {
 		if (linkat(releases, names[k], q->out, names[k], 0) < 0)
 			return false; /* made anew, as if nothing were there */
-		snprintf(j->out[k].name, sizeof(j->out[k].name), "%s", names[k]);
+		memcpy(j->out[k].name, names[k], sizeof(j->out[k].name));
 		memcpy(j->out[k].sha256, e[k]->sha256, sizeof(j->out[k].sha256));
 		j->out[k].size = e[k]->size;
 	}
@@ -349,7 +349,7 @@ int stage_tarballs(const struct build_opts *o)
 	size_t njobs = 0;
 	int primary = -1;
 	struct job_queue q = { 0 };
-	struct record prev;
+	struct record prev = { 0 };
 	size_t reused = 0;
 	int dir, out, r, status = EXIT_FAIL, nhosts = build_hosts_load(o, hosts);
 	_cleanup_close_ int releases = -1;
