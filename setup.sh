@@ -15,7 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 # What the build, the tests and the main job need, all from Debian.
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
 qemu-user-static binfmt-support systemd util-linux jq groff-base man-db file clang-format shellcheck
-clang libclang-rt-14-dev valgrind
+clang libclang-rt-14-dev valgrind libdeflate-tools
 uidmap debootstrap passwd libarchive-dev liblzma-dev libdeflate-dev libssl-dev rpm zstd skopeo umoci
 podman runc docker-registry curl
 $(for t in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi riscv64-linux-gnu s390x-linux-gnu \

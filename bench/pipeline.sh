@@ -1,7 +1,8 @@
 #!/bin/bash
 # Rows 2, 3, 4 and 6b of bench/run: the release pipeline from Debian's
-# qemu-user-static .deb, qus-build against the seeds' shell steps, on the
-# same package in the same run.
+# package, qus-build against the seeds' shell steps, on the same package in
+# the same run, for two QEMU generations: bookworm's qemu-user-static (7.2)
+# and sid's qemu-user (11.1, emulators named qemu-T).
 #
 #   seeds_rel  dpkg-deb -x, then per emulator: cp, tar -czf
 #              qemu-T-static.tar.gz, cp to x86_64_qemu-T-static.tar.gz;
@@ -12,10 +13,12 @@
 #   ours_rel   qus-build extract + tarballs (all cores)
 #   ours_all   qus-build: extract, tarballs, images
 #
-# Row 6b repeats the release cases on the package cut down to 1 and to 8
+# Beside each figure: the floor of this machine, the CPU time of decoding
+# the package's data.tar.xz plus deflating every emulator at level 6
+# (libdeflate-gzip), divided by the cores; and qus-build's peak memory.
+# Row 6b repeats the release cases on 7.2's package cut down to 1 and to 8
 # emulators, and times qus-build's stages one by one (each on the output
-# of the previous), with xz decompression of the package's data alone as
-# the floor of the extract stage.
+# of the previous), with xz decompression of the package's data alone.
 #
 # Usage: bench/pipeline.sh [-n ROUNDS]     prints markdown table rows
 # shellcheck source=lib.sh
@@ -23,13 +26,12 @@
 bench_rounds 3 "$@"
 need_release_qus
 DEB=$BENCH_ROOT/build/fixtures/pkg/qemu-user-static_amd64.deb
-[ -s "$DEB" ] || die "$DEB is missing (run ./setup.sh fixtures)"
-for c in podman runc dpkg-deb xz; do command -v $c >/dev/null || die "$c is missing (run ./setup.sh)"; done
-# An optimized qus-build: the sanitizer build would measure ASan.
-bb=$BENCH_ROOT/build-bench
-[ -d "$bb" ] || meson setup "$bb" "$BENCH_ROOT" -Dbuildtype=release -Dtests=false -Dbuild_tool=enabled >/dev/null
-log=$(ninja -C "$bb" qus-build 2>&1) || die "building qus-build: $log"
-QB=$bb/qus-build
+DEB11=$BENCH_ROOT/build/fixtures/pkg/sid/qemu-user_amd64.deb
+for f in "$DEB" "$DEB11"; do [ -s "$f" ] || die "$f is missing (run ./setup.sh fixtures)"; done
+for c in podman runc dpkg-deb xz libdeflate-gzip; do command -v $c >/dev/null || die "$c is missing (run ./setup.sh)"; done
+# The optimized qus-build setup.sh makes: the sanitizer build would measure ASan.
+QB=$BENCH_ROOT/build-rel/qus-build
+[ -x "$QB" ] || die "$QB is missing (run ./setup.sh build)"
 export SOURCE_DATE_EPOCH=1700000000
 O=$BW/o
 
@@ -49,9 +51,14 @@ seeds_rel() { # PACKAGE
 	local f n
 	mkdir -p "$O/x" "$O/releases"
 	dpkg-deb -x "$1" "$O/x"
-	for f in "$O"/x/usr/bin/qemu-*-static; do
+	# The emulators as regular files (qemu-user's aliases are links), under
+	# the seeds' names.
+	for f in "$O"/x/usr/bin/qemu-*; do
+		if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
 		n=${f##*/}
-		cp "$f" "$O/releases/$n"
+		n=${n%-static}-static
+		[ "$n" = "${f##*/}" ] || mv "$f" "$O/x/usr/bin/$n"
+		cp "$O/x/usr/bin/$n" "$O/releases/$n"
 		tar -czf "$O/releases/$n.tar.gz" -C "$O/x/usr/bin" "$n"
 		cp "$O/releases/$n.tar.gz" "$O/releases/x86_64_$n.tar.gz"
 	done
@@ -79,37 +86,66 @@ seeds_images() {
 }
 fresh() { rm -rf "$O"; }
 
-case_seeds_rel() { seeds_rel "$DEB"; }
-case_ours_rel() { "$QB" extract -q -o "$O" "$DEB" && "$QB" tarballs -q -o "$O"; }
-case_seeds_all() { seeds_rel "$DEB" && seeds_images; }
-case_ours_all() { "$QB" -q -o "$O" --qus "$QUS_REL" "$DEB"; }
+for v in 7 11; do
+	pkg=$DEB
+	[ $v = 11 ] && pkg=$DEB11
+	eval "case_seeds_rel_$v() { seeds_rel $pkg; }"
+	eval "case_ours_rel_$v() { \"\$QB\" extract -q -o \"\$O\" $pkg && \"\$QB\" tarballs -q -o \"\$O\"; }"
+	eval "case_seeds_all_$v() { seeds_rel $pkg && seeds_images; }"
+	eval "case_ours_all_$v() { \"\$QB\" -q -o \"\$O\" --qus \"\$QUS_REL\" $pkg; }"
+	# The stages alone; each starts from the output of the ones before (untimed).
+	eval "case_extract_$v() { \"\$QB\" extract -q -o \"\$O\" $pkg; }"
+	eval "pre_tarballs_$v() { fresh && case_extract_$v; }"
+	eval "case_tarballs_$v() { \"\$QB\" tarballs -q -o \"\$O\"; }"
+	eval "pre_images_$v() { pre_tarballs_$v && case_tarballs_$v; }"
+	eval "case_images_$v() { \"\$QB\" images -q -o \"\$O\" --qus \"\$QUS_REL\"; }"
+	# The floor of extract: decompressing the package's data member, nothing else.
+	eval "case_unxz_$v() { dpkg-deb --fsys-tarfile $pkg >/dev/null; }"
+	for c in seeds_rel ours_rel seeds_all ours_all extract unxz; do eval "pre_${c}_$v() { fresh; }"; done
+done
 for n in 1 8; do
 	eval "case_seeds_rel_$n() { seeds_rel $BW/cut$n.deb; }"
 	eval "case_ours_rel_$n() { \"\$QB\" extract -q -o \"\$O\" $BW/cut$n.deb && \"\$QB\" tarballs -q -o \"\$O\"; }"
+	eval "pre_seeds_rel_$n() { fresh; }"
+	eval "pre_ours_rel_$n() { fresh; }"
 done
-# The stages alone; each starts from the output of the ones before (untimed).
-case_extract() { "$QB" extract -q -o "$O" "$DEB"; }
-pre_tarballs() { fresh && case_extract; }
-case_tarballs() { "$QB" tarballs -q -o "$O"; }
-pre_images() { pre_tarballs && case_tarballs; }
-case_images() { "$QB" images -q -o "$O" --qus "$QUS_REL"; }
-# The floor of extract: decompressing the package's data member, nothing else.
-case_unxz() { dpkg-deb --fsys-tarfile "$DEB" >/dev/null; }
-for c in seeds_rel ours_rel seeds_all ours_all seeds_rel_1 ours_rel_1 seeds_rel_8 ours_rel_8 extract unxz; do
-	eval "pre_$c() { fresh; }"
-done
+
+# CPU seconds (user + system) COMMAND takes, children included.
+cpu_s() { /usr/bin/time -f '%U %S' -o "$BW/cpu" "$@" >/dev/null 2>&1; awk '{ printf "%.2f", $1 + $2 }' "$BW/cpu"; }
+# The floor for PACKAGE: decoding its data.tar.xz plus deflating each
+# emulator (libdeflate, level 6, one after the other), in CPU seconds.
+floor_of() {
+	local x
+	x=$(cpu_s sh -c "dpkg-deb --fsys-tarfile '$1' >/dev/null")
+	rm -rf "$BW/fl" && mkdir -p "$BW/fl" && dpkg-deb -x "$1" "$BW/fl"
+	d=$(cpu_s sh -c "for f in '$BW'/fl/usr/bin/qemu-*; do [ -L \"\$f\" ] || libdeflate-gzip -6 -c \"\$f\"; done")
+	rm -rf "$BW/fl"
+	echo "$x $d"
+}
+# Peak memory (KB) of COMMAND.
+peak_kb() { /usr/bin/time -f '%M' -o "$BW/mem" "$@" >/dev/null 2>&1; cat "$BW/mem"; }
 
 cut_deb 1
 cut_deb 8
-alternate "$rounds" seeds_rel ours_rel seeds_all ours_all seeds_rel_1 ours_rel_1 seeds_rel_8 ours_rel_8 \
-	extract tarballs images unxz
-# Row 4 and the counts come from one more run of the whole pipeline.
-pre_ours_all && case_ours_all
-n_all=$(find "$O"/extract/*/ -name 'qemu-*-static' | wc -l)
-row "2. .deb to release tarballs + SHA256SUMS ($n_all emulators)" ours_rel "seeds' shell steps" seeds_rel 0.25
-row "3. .deb to tarballs + every image of the tag set" ours_all "shell steps + $(($(dpkg-deb -c "$DEB" | grep -c 'usr/bin/qemu-.*-static$') + 2)) podman builds" seeds_all 0.10
+alternate "$rounds" seeds_rel_7 ours_rel_7 seeds_all_7 ours_all_7 seeds_rel_11 ours_rel_11 seeds_all_11 ours_all_11 \
+	seeds_rel_1 ours_rel_1 seeds_rel_8 ours_rel_8 extract_7 tarballs_7 images_7 unxz_7 extract_11 tarballs_11 images_11 unxz_11
+ncpu=$(nproc)
+for v in 7 11; do
+	pkg=$DEB label=7.2
+	[ $v = 11 ] && pkg=$DEB11 label=$(dpkg-deb -f "$DEB11" Version | sed -E 's/^[0-9]+://; s/[+~-].*//')
+	read -r xz_cpu df_cpu < <(floor_of "$pkg")
+	floor_s=$(awk -v a="$xz_cpu" -v b="$df_cpu" -v n="$ncpu" 'BEGIN { printf "%.1f", (a + b) / n }')
+	fresh
+	mem=$(peak_kb "$QB" -q -o "$O" --qus "$QUS_REL" "$pkg")
+	n_all=$(find "$O"/extract/*/*/ -name 'qemu-*-static' | wc -l)
+	seeds_n=$(dpkg-deb -c "$pkg" | awk '$1 ~ /^-/ && $6 ~ /\/usr\/bin\/qemu-/' | wc -l)
+	row "2. QEMU $label: .deb to release tarballs + SHA256SUMS ($n_all emulators)" ours_rel_$v "seeds' shell steps" seeds_rel_$v 0.25
+	row "3. QEMU $label: .deb to tarballs + every image of the tag set" ours_all_$v "shell steps + $((seeds_n + 2)) podman builds" seeds_all_$v 0.10
+	echo "QEMU $label: the floor of row 2 on $ncpu cores is $floor_s s (decoding the package's xz: $xz_cpu CPU-s, deflating its emulators at level 6: $df_cpu CPU-s), a ratio of $(ratio "$(awk -v f="$floor_s" 'BEGIN { print f * 1e6 }')" "$(median seeds_rel_$v)") to the seeds' steps; qus-build's peak memory for the whole pipeline: $((mem / 1024)) MB."
+	echo "QEMU $label: stages of qus-build on all $n_all emulators: extract $(spread extract_$v) (xz decompression alone: $(spread unxz_$v)), tarballs $(spread tarballs_$v), images $(spread images_$v)."
+done
 for n in 1 8; do
-	row "6b. .deb to release tarballs, $n emulator(s)" ours_rel_$n "seeds' shell steps" seeds_rel_$n ""
+	row "6b. QEMU 7.2: .deb to release tarballs, $n emulator(s)" ours_rel_$n "seeds' shell steps" seeds_rel_$n ""
 done
 
 # Row 4: what pulling the register and latest images downloads (manifest,
@@ -126,11 +162,11 @@ img_size() { # TAG -> "compressed unpacked" bytes
 	echo "$comp $unp"
 }
 kb() { awk -v b="$1" 'BEGIN { printf "%.0f KB", b / 1000 }'; }
+fresh
+"$QB" -q -o "$O" --qus "$QUS_REL" "$DEB"
+n_all=$(find "$O"/extract/*/*/ -name 'qemu-*-static' | wc -l)
 read -r rc ru < <(img_size register)
 read -r lc lu < <(img_size latest)
 met=$(awk -v u="$ru" 'BEGIN { print (u < 300000) ? "yes" : "**no**" }')
 echo "| 4. register image: unpacked (download) | $(kb "$ru") ($(kb "$rc")) | seeds' register: 1230 KB (busybox + script) | $(ratio "$ru" 1230000) | < 300 KB | $met |"
-echo "| 4. latest image: unpacked (download) | $(kb "$lu") ($(kb "$lc")) | the $n_all emulators alone: $(kb "$(cat "$O"/extract/*/qemu-*-static | wc -c)") | | | |"
-
-echo
-echo "Stages of qus-build on all $n_all emulators (6b): extract $(spread extract) (xz decompression alone: $(spread unxz)), tarballs $(spread tarballs), images $(spread images)."
+echo "| 4. latest image (7.2): unpacked (download) | $(kb "$lu") ($(kb "$lc")) | the $n_all emulators alone: $(kb "$(cat "$O"/extract/*/*/qemu-*-static | wc -c)") | | | |"
