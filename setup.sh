@@ -17,7 +17,7 @@ PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev li
 qemu-user-static binfmt-support systemd util-linux jq groff-base man-db file clang-format shellcheck
 clang libclang-rt-14-dev valgrind libdeflate-tools
 uidmap debootstrap passwd libarchive-dev liblzma-dev libdeflate-dev libssl-dev rpm zstd skopeo umoci
-podman runc docker-registry curl
+podman runc buildah docker-registry curl
 $(for t in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi riscv64-linux-gnu s390x-linux-gnu \
 	powerpc64le-linux-gnu powerpc64-linux-gnu powerpc-linux-gnu mips-linux-gnu mipsel-linux-gnu \
 	mips64-linux-gnuabi64 mips64el-linux-gnuabi64 m68k-linux-gnu sh4-linux-gnu alpha-linux-gnu \

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -73,6 +74,15 @@ int binfmt_mount(const char *path)
 	if (mount("binfmt_misc", path, "binfmt_misc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return -errno;
 	return 0;
+}
+
+int binfmt_is_ours(int dirfd)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, BINFMT_REGISTER, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return st.st_uid == 0;
 }
 
 int binfmt_read_status(int dirfd, bool *enabled)

@@ -24,6 +24,15 @@ int binfmt_dir_is_empty(int dirfd);
 /* Mount a binfmt_misc instance on @path. 0 or -errno. */
 int binfmt_mount(const char *path);
 
+/*
+ * Whether the binfmt_misc mounted at @dirfd is this user namespace's own:
+ * its files belong to the root of the namespace that mounted it, so here
+ * they are root's (uid 0) only if that namespace is this one (or its root
+ * is ours).  1 yes, 0 another namespace's (in rootless podman, the host's
+ * instance shows with the overflow uid), -errno.
+ */
+int binfmt_is_ours(int dirfd);
+
 /* Whether binfmt_misc as a whole is enabled (<dir>/status). 0 or -errno. */
 int binfmt_read_status(int dirfd, bool *enabled);
 

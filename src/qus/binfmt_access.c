@@ -7,6 +7,7 @@
 #include "binfmt.h"
 #include "diag.h"
 #include "entry.h"
+#include "instance.h"
 #include "paths.h"
 
 const char *binfmt_hint(int err)
@@ -41,17 +42,6 @@ const char *register_error_hint(int err, unsigned flags, const struct qus_host *
 	return "";
 }
 
-/*
- * Whether this process runs in a container: it is the init of a PID
- * namespace (podman and docker start the entrypoint as PID 1), or podman's
- * marker file is there.  Not /.dockerenv: machine images built from docker
- * images keep it.  A heuristic; it only decides a warning.
- */
-static bool in_container(void)
-{
-	return getpid() == 1 || access("/run/.containerenv", F_OK) == 0;
-}
-
 static bool kernel_drops_entries_on_umount(struct qus_ctx *ctx)
 {
 	struct qus_host h = ctx->host;
@@ -59,6 +49,40 @@ static bool kernel_drops_entries_on_umount(struct qus_ctx *ctx)
 	if (!h.kernel_major && host_detect(&h) < 0)
 		return false;
 	return host_kernel_at_least(&h, 6, 7);
+}
+
+static int reopen(const char *dir)
+{
+	int fd = binfmt_open(dir);
+
+	if (fd < 0)
+		warn_err(fd, NULL, "cannot open %s", dir);
+	return fd < 0 ? -1 : fd;
+}
+
+/* This user namespace's own binfmt_misc, over an ancestor namespace's at @dir. */
+static int mount_own(struct qus_ctx *ctx, const char *dir)
+{
+	int r;
+
+	if (!kernel_drops_entries_on_umount(ctx)) {
+		warn("cannot register in %s: it is the binfmt_misc of another user namespace, "
+		     "and only Linux 6.7 or later gives this one its own (kernel %s)",
+		     dir, ctx->host.release);
+		return -1;
+	}
+	r = binfmt_mount(dir);
+	if (r < 0) {
+		warn_err(r, NULL,
+			 "cannot mount this user namespace's own binfmt_misc over %s (another "
+			 "namespace's, which it may not change)",
+			 dir);
+		return -1;
+	}
+	warn("the binfmt_misc on %s is another user namespace's (the host's), which this one "
+	     "may not change; mounted this user namespace's own over it",
+	     dir);
+	return reopen(dir);
 }
 
 int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
@@ -77,6 +101,16 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 		return -1;
 	}
 	r = binfmt_is_mounted(fd);
+	if (r == 1 && access == BINFMT_WRITE && !instance_userns_is_initial() &&
+	    binfmt_is_ours(fd) == 0) {
+		/*
+		 * In a user namespace (podman unshare, a rootless container) the
+		 * binfmt_misc seen is an ancestor namespace's, which this one may
+		 * not change.  Since Linux 6.7 it may mount its own over it.
+		 */
+		close(fd);
+		return mount_own(ctx, dir);
+	}
 	if (r == 1)
 		return fd;
 	if (r < 0) {
@@ -110,16 +144,14 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 	 * Since Linux 6.7 the entries live as long as a mount of binfmt_misc
 	 * does.  A container's mounts go when it exits: what the register image
 	 * registers on a host without binfmt_misc mounted is gone right after.
+	 * (A rootless container's registrations are said after registering:
+	 * they never reach the host at all.)
 	 */
-	if (in_container() && kernel_drops_entries_on_umount(ctx))
+	if (instance_in_container() && instance_userns_is_initial() &&
+	    kernel_drops_entries_on_umount(ctx))
 		warn("warning: entries last only while binfmt_misc is mounted somewhere, and this "
 		     "mount ends with this container; mount binfmt_misc on the host first "
 		     "(mount -t binfmt_misc binfmt_misc %s)",
 		     BINFMT_DEFAULT_DIR);
-	fd = binfmt_open(dir);
-	if (fd < 0) {
-		warn_err(fd, NULL, "cannot open %s", dir);
-		return -1;
-	}
-	return fd;
+	return reopen(dir);
 }

@@ -12,8 +12,10 @@
 #include "binfmt.h"
 #include "commands.h"
 #include "diag.h"
+#include "instance.h"
 #include "guard.h"
 #include "options.h"
+#include "paths.h"
 #include "registration.h"
 #include "util.h"
 
@@ -48,6 +50,9 @@ const char usage_register[] =
 	"  --host TARGET            decide what is native as if the host were TARGET\n"
 	"  --replace                register identical entries anew (an F entry then\n"
 	"                           opens the emulator file again, e.g. after an upgrade)\n"
+	"  --podman                 register for this user's rootless podman (and builds\n"
+	"                           through it): in its user namespace's own binfmt_misc,\n"
+	"                           through `podman unshare`; no root needed (Linux 6.7)\n"
 	"  -n, --dry-run            print the register strings; write nothing\n"
 	"  -q, --quiet              print only errors and the summary of failures\n"
 	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
@@ -57,21 +62,72 @@ const char usage_register[] =
 	"Exit status: 0 all registered, 1 a target failed (the others are still\n"
 	"processed), 2 usage error.\n";
 
+/*
+ * --podman: the same registration, in the calling user's rootless podman:
+ * run again under `podman unshare`, which joins (and if needed starts) the
+ * pause process that keeps podman's user and mount namespaces, using
+ * newuidmap as podman does.  There qus mounts that namespace's own
+ * binfmt_misc (Linux 6.7), which every container and build of that podman
+ * uses.  @args: the command's words as given, without --podman.
+ */
+static noreturn void register_in_podman(const struct qus_ctx *ctx, char **args, int n)
+{
+	static char podman[] = "podman", unshare[] = "unshare", binfmt_opt[] = "--binfmt-dir",
+		    reg[] = "register";
+	char self[4096], **argv = calloc((size_t)n + 8, sizeof(char *));
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int k = 0;
+
+	if (getuid() == 0 && instance_userns_is_initial())
+		die_usage("register --podman is for a user's rootless podman; as root, 'qus "
+			  "register' registers for the whole machine, root's podman included");
+	if (!argv || len <= 0)
+		die_errno(EXIT_FAIL, "register --podman: cannot find this program");
+	self[len] = '\0';
+	argv[k++] = podman;
+	argv[k++] = unshare;
+	argv[k++] = self;
+	if (strcmp(ctx->binfmt_dir, BINFMT_DEFAULT_DIR)) {
+		argv[k++] = binfmt_opt;
+		argv[k++] = strdup(ctx->binfmt_dir);
+	}
+	argv[k++] = reg;
+	for (int i = 0; i < n; i++)
+		argv[k++] = args[i];
+	argv[k] = NULL;
+	fflush(NULL);
+	execvp("podman", argv);
+	if (errno == ENOENT)
+		die(EXIT_FAIL,
+		    "register --podman: podman is not installed (apt-get install podman)");
+	die_errno(EXIT_FAIL, "register --podman: cannot run podman");
+}
+
 int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_REPLACE = 0x1200 };
+	enum { OPT_REPLACE = 0x1200, OPT_PODMAN };
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		ENTRY_LONGOPTS,
 		{ "replace", no_argument, NULL, OPT_REPLACE },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "podman", no_argument, NULL, OPT_PODMAN },
 		{ 0 },
 	};
 	struct reg_request req;
 	struct entry_opts eo;
-	int c;
+	struct instance_info here;
+	/* The words as given (getopt reorders argv), for running again under podman. */
+	char **given = calloc((size_t)argc + 1, sizeof(char *));
+	int c, ngiven = 0;
+	bool podman = false;
 
+	if (!given)
+		die(EXIT_FAIL, "out of memory");
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--podman"))
+			given[ngiven++] = argv[i];
 	memset(&req, 0, sizeof(req));
 	entry_opts_init(&eo);
 	while ((c = getopt_long(argc, argv, ":hnqV", longopts, NULL)) != -1) {
@@ -87,10 +143,20 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 		case 'q':
 			req.quiet = true;
 			break;
+		case OPT_PODMAN:
+			podman = true;
+			break;
 		default:
 			common_option(ctx, c, argv, "register", usage_register);
 		}
 	}
 	entry_opts_finish(ctx, &eo, argv + optind, argc - optind, &req.what);
+	/* Already in podman's namespaces (podman unshare qus register --podman): go on. */
+	if (podman && !req.dry_run) {
+		instance_describe(&here);
+		if (here.kind != INSTANCE_PODMAN)
+			register_in_podman(ctx, given, ngiven);
+	}
+	free(given);
 	return register_entries(ctx, &req, NULL);
 }

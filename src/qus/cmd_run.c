@@ -241,9 +241,28 @@ static void enter_rootfs(const struct run_request *rq, const char *real_root, co
 	if (rootfs_inner_path(real_root, cwd, inner, sizeof(inner)) < 0)
 		strcpy(inner, "/");
 	r = rootfs_enter(real_root, inner, &rep);
-	if (r < 0)
+	if (r < 0) {
+		char link[PATH_MAX], path[PATH_MAX];
+		ssize_t n;
+
+		/*
+		 * A mount point that is a link (debootstrap makes proc -> /proc
+		 * when it believes it runs in a docker container): a mount in the
+		 * tree never follows a link out of it, so say what to do.
+		 */
+		snprintf(path, sizeof(path), "%s/%s", real_root, rep.failed_path);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			die(EXIT_RUN_FAIL,
+			    "run: %s/%s is a symbolic link (to %s), and a mount point in the tree must "
+			    "be a directory: replace it (rm %s/%s && mkdir %s/%s)",
+			    rq->rootfs, rep.failed_path, link, rq->rootfs, rep.failed_path,
+			    rq->rootfs, rep.failed_path);
+		}
 		die(EXIT_RUN_FAIL, "run: cannot set up %s in %s: %s", rep.failed_path, rq->rootfs,
 		    strerror(-r));
+	}
 	for (size_t i = 0; i < rep.nskipped && !rq->quiet; i++)
 		warn("note: %s/%s not set up: %s", rq->rootfs, rep.skipped[i].path,
 		     strerror(-rep.skipped[i].err));
@@ -334,6 +353,24 @@ static int add_arch_names(char *arg, char **names, int count, int max)
 	return count;
 }
 
+/*
+ * Rootless podman and buildah under qus run would see uid 0 and take it for
+ * real root: root's storage, /run, lock files and cgroups, which the user
+ * may not use.  Their own user namespace is the one to register in.
+ */
+static void refuse_container_engines(const char *command)
+{
+	const char *base = strrchr(command, '/') ? strrchr(command, '/') + 1 : command;
+
+	if (strcmp(base, "podman") && strcmp(base, "buildah"))
+		return;
+	die(EXIT_RUN_FAIL,
+	    "run: %s under qus run would take uid 0 for root and want root's storage and "
+	    "cgroups; register for your rootless podman instead, once: 'qus register --podman', "
+	    "then run podman as usual (buildah: 'podman unshare buildah ...')",
+	    base);
+}
+
 int cmd_run(struct qus_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_ROOTFS = 0x1300 };
@@ -377,5 +414,6 @@ int cmd_run(struct qus_ctx *ctx, int argc, char **argv)
 			  "mounted on " BINFMT_DEFAULT_DIR);
 	entry_opts_finish(ctx, &eo, names, nnames, &rq.what);
 	rq.command = argv + optind;
+	refuse_container_engines(rq.command[0]);
 	run(ctx, &rq);
 }

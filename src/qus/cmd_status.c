@@ -12,6 +12,7 @@
 #include "binfmt_access.h"
 #include "commands.h"
 #include "diag.h"
+#include "instance.h"
 #include "emulator.h"
 #include "json.h"
 #include "options.h"
@@ -47,8 +48,17 @@ struct status_row {
 struct status {
 	bool mounted;
 	bool enabled;
+	bool own; /* this user namespace's instance (not an ancestor's) */
+	struct instance_info in;
 	struct status_row *rows;
 	size_t count;
+};
+
+static const char *const instance_words[] = {
+	[INSTANCE_HOST] = "initial",
+	[INSTANCE_PODMAN] = "rootless podman",
+	[INSTANCE_CONTAINER] = "container",
+	[INSTANCE_NAMESPACE] = "other",
 };
 
 static int collect(struct qus_ctx *ctx, struct status *st, const struct target_set *filter)
@@ -64,6 +74,8 @@ static int collect(struct qus_ctx *ctx, struct status *st, const struct target_s
 	if (fd < 0)
 		return -1;
 	st->mounted = true;
+	st->own = binfmt_is_ours(fd) != 0;
+	instance_describe(&st->in);
 	r = binfmt_read_status(fd, &st->enabled);
 	if (r == 0)
 		r = binfmt_list(fd, &names, &count);
@@ -115,6 +127,18 @@ static void print_json(struct qus_ctx *ctx, const struct status *st)
 	jw_string(&w, "binfmt_dir", ctx->binfmt_dir);
 	jw_bool(&w, "mounted", st->mounted);
 	jw_bool(&w, "enabled", st->mounted && st->enabled);
+	jw_begin_object(&w, "instance");
+	jw_string(&w, "user_namespace", instance_words[st->in.kind]);
+	jw_bool(&w, "own", st->mounted && st->own);
+	if (st->in.kind == INSTANCE_HOST)
+		jw_null(&w, "owner_uid");
+	else
+		jw_uint(&w, "owner_uid", st->in.owner_uid);
+	if (st->in.kind == INSTANCE_PODMAN)
+		jw_uint(&w, "pause_pid", (unsigned long long)st->in.pause_pid);
+	else
+		jw_null(&w, "pause_pid");
+	jw_end_object(&w);
 	jw_begin_object(&w, "host");
 	jw_string(&w, "machine", ctx->host.machine);
 	jw_string(&w, "target", ctx->host.target ? ctx->host.target->name : NULL);
@@ -161,6 +185,37 @@ static void print_json(struct qus_ctx *ctx, const struct status *st)
 	jw_finish(&w);
 }
 
+/* In a user namespace: whose instance this is, and how long it lasts. */
+static void say_instance(const struct qus_ctx *ctx, const struct status *st)
+{
+	if (st->in.kind == INSTANCE_HOST)
+		return;
+	if (!st->own) {
+		printf("this is another user namespace's instance (the host's), which this one may "
+		       "not change; qus register here mounts this namespace's own over it\n");
+		return;
+	}
+	switch (st->in.kind) {
+	case INSTANCE_PODMAN:
+		printf("the instance of rootless podman's user namespace (uid %lu's), kept by its "
+		       "pause process %ld: every container and build of that podman uses it; it "
+		       "lasts until that process ends ('podman system migrate', a reboot, a logout "
+		       "without lingering), then: qus register --podman\n",
+		       st->in.owner_uid, st->in.pause_pid);
+		break;
+	case INSTANCE_CONTAINER:
+		printf("the instance of this container's user namespace (uid %lu's): it ends with "
+		       "this container; the host's is another\n",
+		       st->in.owner_uid);
+		break;
+	default:
+		printf("the instance of this user namespace (uid %lu's): it lasts while %s is "
+		       "mounted\n",
+		       st->in.owner_uid, ctx->binfmt_dir);
+		break;
+	}
+}
+
 static void print_human(struct qus_ctx *ctx, const struct status *st)
 {
 	unsigned qemu = 0;
@@ -179,6 +234,7 @@ static void print_human(struct qus_ctx *ctx, const struct status *st)
 		qemu += plan_is_qemu_entry(st->rows[i].e.name);
 	printf("binfmt_misc on %s: %s, %zu entries (%u QEMU)\n", ctx->binfmt_dir,
 	       st->enabled ? "enabled" : "DISABLED (no entry is used)", st->count, qemu);
+	say_instance(ctx, st);
 	if (!st->count)
 		return;
 	printf("%-20s %-12s %-8s %-5s %-8s %s\n", "NAME", "TARGET", "STATE", "FLAGS", "QEMU",

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "emulator.h"
 #include "guard.h"
+#include "instance.h"
 #include "util.h"
 
 struct reg_tally {
@@ -253,6 +254,49 @@ static int apply_whole(int fd, const struct binfmt_entry *e, bool replace, enum 
 	return r;
 }
 
+/*
+ * Registered outside the initial user namespace: say, in one line, whose
+ * binfmt_misc took the entries and how long they last.
+ */
+static void say_where(const struct qus_ctx *ctx)
+{
+	struct instance_info in;
+
+	instance_describe(&in);
+	switch (in.kind) {
+	case INSTANCE_HOST:
+		break;
+	case INSTANCE_PODMAN:
+		warn("note: registered for the rootless podman of uid %lu, in its user "
+		     "namespace's own binfmt_misc: every container and build of that podman uses "
+		     "it, the host's is unchanged; it lasts while podman's pause process (%ld) "
+		     "does (not after 'podman system migrate', a reboot, or a logout without "
+		     "lingering): then run 'qus register --podman' again",
+		     in.owner_uid, in.pause_pid);
+		break;
+	case INSTANCE_CONTAINER:
+		/*
+		 * The instance is the user namespace's: if rootless podman's pause
+		 * process holds a mount of it too (qus register --podman), entries
+		 * outlive the container; else they go with its mount.
+		 */
+		warn("warning: this container runs in a user namespace of its own (rootless "
+		     "podman or docker): the entries went into that namespace's binfmt_misc, not "
+		     "the host's, which is unchanged, and they vanish when this container exits "
+		     "(unless 'qus register --podman' gave podman's namespace one); run 'qus "
+		     "register --podman' as uid %lu on the host instead (or, as root, register on "
+		     "the host)",
+		     in.owner_uid);
+		break;
+	case INSTANCE_NAMESPACE:
+		warn("note: registered in the binfmt_misc of this user namespace (uid %lu's): "
+		     "programs started in it and its children use it, the host's is unchanged; it "
+		     "lasts while %s is mounted",
+		     in.owner_uid, ctx->binfmt_dir);
+		break;
+	}
+}
+
 int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigned *registered)
 {
 	struct reg_tally t;
@@ -332,6 +376,8 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 	if (fd >= 0)
 		close(fd);
 	summarize(req, &t);
+	if (!req->dry_run && !req->quiet && fd >= 0)
+		say_where(ctx);
 	if (registered)
 		*registered = t.done[BINFMT_ADDED] + t.done[BINFMT_REPLACED] +
 			      t.done[BINFMT_UNCHANGED] + t.done[BINFMT_ENABLED];

@@ -73,6 +73,9 @@ missing=${missing/ --add-subuids/}
 missing=${missing/ --foreign/}
 missing=${missing/ --second-stage/}
 missing=${missing/ --variant/}
+missing=${missing/ --manifest/}
+missing=${missing/ --platform/}
+missing=${missing/ --user/}
 is "$missing" "" "every qus option in doc/qus.1 appears in some --help"
 
 for page in qus.1 qus-build.1; do
