@@ -188,6 +188,14 @@ errors_are_qus_lines "... in qus: lines"
 run U "$Q" run --rootfs /nonexistent -- true
 rc_is 125 "--rootfs that does not exist: 125"
 is "$err" "qus: run: --rootfs /nonexistent: No such file or directory" "... named in one line"
+# A tree whose proc is a link (debootstrap makes one when it believes it
+# runs in a docker container).
+mkdir -p "$W/linked/bin" && cp "$(bb arm64)" "$W/linked/bin/busybox" && ln -s /proc "$W/linked/proc"
+chown -R $QUS_USER: "$W/linked"
+run U "$Q" run --rootfs "$W/linked" -- /bin/busybox true
+rc_is 125 "--rootfs with proc a link to /proc: 125"
+is "$err" "qus: run: $W/linked/proc is a symbolic link (to /proc), and a mount point in the tree must be a directory: replace it (rm $W/linked/proc && mkdir $W/linked/proc)" \
+	"... says what the link is and what to do, in one line"
 run U "$Q" run -- "$(bb arm64)" ls "$W/san"
 is "$out" "" "no sanitizer report from any run"
 
