@@ -1,20 +1,27 @@
 #!/bin/bash
 # Set up a Debian 12 machine for qus, then run a job.  Run as root.
 #
-#   ./setup.sh register   install, build, register every emulator, prove they work
-#   ./setup.sh test       install, build, run the whole test suite (tests/run)
+#   ./setup.sh register   install and build what registering needs, register
+#                         every emulator, prove they work
+#   ./setup.sh test       install and build everything, run the whole test suite
 #
 # Steps alone: deps (apt-get), build (meson), fixtures (foreign busybox
-# binaries from Debian's archive into build/fixtures).  Every step is
-# idempotent and skips what is already there.
+# binaries and QEMU packages from Debian's archive into build/fixtures).
+# Every step is idempotent and skips what is already there.  The machine's
+# apt sources and dpkg architectures are never changed: other suites and
+# architectures come through tools/qus-fetch's own apt configuration.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 export DEBIAN_FRONTEND=noninteractive
 
-# What the build, the tests and the main job need, all from Debian.
-PACKAGES="gcc libc6-dev meson ninja-build pkg-config musl-tools libcmocka-dev libjson-c-dev
-qemu-user-static binfmt-support systemd util-linux jq groff-base man-db file clang-format shellcheck
+# What the main job needs: a C compiler with musl for the static qus, meson,
+# the emulators, and what tools/qus-fetch uses (apt and Debian's keyring).
+PACKAGES_REGISTER="gcc libc6-dev meson ninja-build musl-tools qemu-user-static
+debian-archive-keyring"
+# What the build, the tests and the benchmarks need besides.
+PACKAGES="$PACKAGES_REGISTER pkg-config libcmocka-dev libjson-c-dev
+binfmt-support systemd util-linux jq groff-base man-db file clang-format shellcheck
 clang libclang-rt-14-dev valgrind libdeflate-tools
 uidmap debootstrap passwd libarchive-dev liblzma-dev libdeflate-dev libssl-dev rpm zstd skopeo umoci
 podman runc buildah docker-registry curl
@@ -39,6 +46,8 @@ QUS_HOSTS="amd64 arm64 armhf armel i386 ppc64el s390x riscv64 mips64el mipsel"
 # busybox-static for these (not for riscv64, which is not an architecture of
 # its archive).
 FOREIGN_ARCHS="arm64 armhf armel i386 s390x ppc64el mips64el"
+# Where downloads are kept between runs and clones (apt lists, packages).
+CACHE=/var/cache/qus-tests
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -49,43 +58,31 @@ need_root() {
 	fi
 }
 
-# apt-get update often exits non-zero here because one foreign architecture's
-# security index fails to download (seen for ppc64el, i386 and armhf); the
-# packages are still there.  Retry, then go on and let the installs say what is missing.
-apt_update() {
-	local i
-	for i in 1 2 3; do
-		if apt-get update -qq; then return 0; fi
-		log "apt-get update failed (attempt $i); an index of a foreign architecture may be missing"
-		sleep 2
-	done
-	return 0
-}
-
-deps() {
-	local missing=() p a archs new_arch=0
+deps() { # register|test: the packages of that job
+	local list=$PACKAGES missing=() p
 	need_root deps
-	archs=$(dpkg --print-foreign-architectures)
-	for a in $FOREIGN_ARCHS; do
-		if ! grep -qx "$a" <<<"$archs"; then
-			dpkg --add-architecture "$a"
-			new_arch=1
-		fi
-	done
-	for p in $PACKAGES; do
+	[ "${1:-test}" = register ] && list=$PACKAGES_REGISTER
+	for p in $list; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done
-	if [ ${#missing[@]} -gt 0 ] || [ $new_arch = 1 ]; then
-		apt_update
+	[ ${#missing[@]} -gt 0 ] || return 0
+	# An update that fails (one index of many) still lets the install say what is missing.
+	apt-get update -qq || log "apt-get update failed; installing from what is known"
+	log "installing ${missing[*]}"
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+		log "apt-get install failed for: ${missing[*]}"
+		return 1
+	}
+}
+
+# The release binary only: what the main job registers with.
+build_static() {
+	if [ ! -d build-static ]; then
+		CC=musl-gcc meson setup build-static -Dstatic=true -Dtests=false \
+			-Dbuildtype=minsize -Db_ndebug=true >/dev/null || return 1
 	fi
-	if [ ${#missing[@]} -gt 0 ]; then
-		log "installing ${missing[*]}"
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
-			log "apt-get install failed for: ${missing[*]}"
-			return 1
-		}
-	fi
+	ninja -C build-static >/dev/null || return 1
 }
 
 build() {
@@ -121,44 +118,44 @@ build() {
 	log "built build-static/qus ($(stat -c %s build-static/qus) bytes, static), build-static-ARCH/qus for $QUS_HOSTS, build-asan/qus and the fuzzers"
 }
 
-fixture() { # Debian architecture -> build/fixtures/busybox/ARCH/busybox
-	local a=$1 dir=build/fixtures/busybox/$1 tmp i
-	[ -x "$dir/busybox" ] && return 0
+# Debian 12's busybox-static of each architecture given, as real foreign
+# programs: build/fixtures/busybox/ARCH/busybox (one qus-fetch for all).
+busybox_fixtures() { # ARCH...
+	local a missing=() tmp f failed=0
+	for a; do [ -x "build/fixtures/busybox/$a/busybox" ] || missing+=("$a"); done
+	[ ${#missing[@]} = 0 ] && return 0
 	tmp=$(mktemp -d)
-	for i in 1 2 3; do
-		if (cd "$tmp" && apt-get download -qq "busybox-static:$a" 2>/dev/null); then break; fi
-		[ "$i" = 2 ] && apt_update
-		sleep 1
+	tools/qus-fetch -o "$tmp" --cache "$CACHE/apt" bookworm "$(tr ' ' , <<<"${missing[*]}")" \
+		busybox-static >/dev/null || failed=1
+	for a in "${missing[@]}"; do
+		f=$(compgen -G "$tmp/busybox-static_*_$a.deb" | head -1)
+		if [ -z "$f" ]; then
+			log "could not download busybox-static for $a from Debian's archive"
+			failed=1
+			continue
+		fi
+		rm -rf "$tmp/x" && dpkg-deb -x "$f" "$tmp/x" && mkdir -p "build/fixtures/busybox/$a" &&
+			cp "$tmp/x/bin/busybox" "build/fixtures/busybox/$a/busybox" || failed=1
 	done
-	if ! ls "$tmp"/busybox-static_*.deb >/dev/null 2>&1; then
-		log "could not download busybox-static:$a from Debian's archive"
-		rm -rf "$tmp"
-		return 1
-	fi
-	dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/x" && mkdir -p "$dir" &&
-		cp "$tmp/x/bin/busybox" "$dir/busybox"
-	local r=$?
 	rm -rf "$tmp"
-	return $r
+	return $failed
 }
 
-# Debian's qemu-user-static package itself, the input of qus-build's tests:
+# Debian 12's qemu-user-static itself, the input of qus-build's tests:
 # build/fixtures/pkg/qemu-user-static_ARCH.deb
 package_fixture() {
-	local a=$1 dir=build/fixtures/pkg i
+	local a=$1 dir=build/fixtures/pkg tmp
 	[ -s "$dir/qemu-user-static_$a.deb" ] && return 0
-	mkdir -p "$dir/tmp"
-	for i in 1 2 3; do
-		if (cd "$dir/tmp" && apt-get download -qq "qemu-user-static:$a" 2>/dev/null); then break; fi
-		[ "$i" = 2 ] && apt_update
-		sleep 1
-	done
-	if ! mv "$dir"/tmp/qemu-user-static_*.deb "$dir/qemu-user-static_$a.deb" 2>/dev/null; then
-		log "could not download qemu-user-static:$a from Debian's archive"
-		rm -rf "$dir/tmp"
-		return 1
+	tmp=$(mktemp -d)
+	mkdir -p "$dir"
+	if tools/qus-fetch -o "$tmp" --cache "$CACHE/apt" bookworm "$a" qemu-user-static >/dev/null &&
+		mv "$tmp"/qemu-user-static_*_"$a".deb "$dir/qemu-user-static_$a.deb"; then
+		rm -rf "$tmp"
+		return 0
 	fi
-	rm -rf "$dir/tmp"
+	log "could not download qemu-user-static for $a from Debian's archive"
+	rm -rf "$tmp"
+	return 1
 }
 
 # Today's packaging from other Debian suites, through tools/qus-fetch (a
@@ -171,7 +168,7 @@ suite_fixture() { # SUITE ARCH PACKAGE...
 	for p in "$@"; do [ -s "$dir/${p}_$a.deb" ] || missing+=("$p"); done
 	[ ${#missing[@]} = 0 ] && return 0
 	tmp=$(mktemp -d)
-	if ! tools/qus-fetch -o "$tmp" --cache /var/cache/qus-tests/apt "$suite" "$a" "${missing[@]}" >/dev/null; then
+	if ! tools/qus-fetch -o "$tmp" --cache "$CACHE/apt" "$suite" "$a" "${missing[@]}" >/dev/null; then
 		log "could not download ${missing[*]} for $a from Debian's $suite"
 		rm -rf "$tmp"
 		return 1
@@ -194,7 +191,7 @@ hosts_fixture() { # SUITE ARCH...
 	mkdir -p "$cache" "$dir"
 	for a in "$@"; do compgen -G "$cache/*_$a.deb" >/dev/null || missing+=("$a"); done
 	if [ ${#missing[@]} -gt 0 ]; then
-		tools/qus-fetch -o "$cache" --cache /var/cache/qus-tests/apt "$suite" \
+		tools/qus-fetch -o "$cache" --cache "$CACHE/apt" "$suite" \
 			"$(tr ' ' , <<<"${missing[*]}")" >/dev/null || {
 			log "could not download the emulator packages of ${missing[*]} from Debian's $suite"
 			return 1
@@ -207,8 +204,9 @@ hosts_fixture() { # SUITE ARCH...
 }
 
 fixtures() {
-	local a failed=0
-	for a in $FOREIGN_ARCHS; do fixture "$a" || failed=1; done
+	local failed=0
+	# shellcheck disable=SC2086 # the list of architectures
+	busybox_fixtures $FOREIGN_ARCHS || failed=1
 	package_fixture amd64 || failed=1
 	package_fixture arm64 || failed=1
 	# QEMU 10.0 (trixie: qemu-user, and the transitional qemu-user-static of
@@ -269,17 +267,20 @@ usage() {
 [ $# -gt 0 ] || usage
 for step in "$@"; do
 	case $step in
-	deps) deps || exit 1 ;;
+	deps) deps test || exit 1 ;;
 	build) build || exit 1 ;;
 	fixtures) fixtures || exit 1 ;;
 	register)
-		deps || exit 1
-		build || exit 1
-		fixtures || log "some fixtures are missing; registration goes on without them"
+		# Only what registering needs: the compiler, meson, the emulators,
+		# the static qus, and the foreign programs that prove it.
+		deps register || exit 1
+		build_static || exit 1
+		# shellcheck disable=SC2086
+		busybox_fixtures $FOREIGN_ARCHS || log "some foreign programs are missing; registration goes on without them"
 		register
 		;;
 	test)
-		if ! deps || ! build; then
+		if ! deps test || ! build; then
 			# Still end the way every test run ends, for CI.
 			log "set-up failed; no test could run"
 			echo "0 passed, 1 failed"
