@@ -242,7 +242,7 @@ static void enter_rootfs(const struct run_request *rq, const char *real_root, co
 		strcpy(inner, "/");
 	r = rootfs_enter(real_root, inner, &rep);
 	if (r < 0) {
-		char link[PATH_MAX], path[PATH_MAX];
+		char link[PATH_MAX], path[2 * PATH_MAX + 2];
 		ssize_t n;
 
 		/*
