@@ -1,9 +1,9 @@
 #!/bin/bash
-# Assemble the probe programs (probes/*.s) with Debian's cross assemblers
-# and write src/core/probe_code.c, the bytes qus embeds.  Building qus needs
-# no cross tool: the output is committed, and tests/static/probes.sh runs
-# this again and checks that the committed bytes are exactly what the
-# sources assemble to.
+# Assemble the probe programs (probes/*.s) with Debian's cross assemblers,
+# encode the hand-written ones (probes/*.hex) and write src/core/probe_code.c,
+# the bytes qus embeds.  Building qus needs no cross tool: the output is
+# committed, and tests/static/probes.sh runs this again and checks that the
+# committed bytes are exactly what the sources give.
 #
 #   probes/generate.sh [OUTPUT]      (default src/core/probe_code.c)
 #
@@ -12,12 +12,18 @@
 # of .text are the whole program (entry point: _start, usually offset 0);
 # qus wraps them in a minimal ELF header.
 #
-# The tool column names the assembler:
+# Three ways to make the bytes (the tool column):
 # - a GNU binutils prefix: Debian's cross binutils (binutils-PREFIX);
 # - llvm: Debian 12's llvm-19 (llvm-mc and its object tools), for Hexagon
 #   and LoongArch, which no binutils of Debian 12 knows (LLVM 14, the default,
-#   has no LoongArch).
+#   has no LoongArch);
+# - hand: no assembler of Debian 12 knows the architecture (MicroBlaze) or
+#   the byte order (big-endian Xtensa: binutils-xtensa-lx106 is built for a
+#   little-endian core).  The .hex source gives each instruction as a word,
+#   its fields and the instruction it encodes (see hex_encode below); the
+#   fields must give the word, or nothing is written.
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "$0")"
 out=${1:-../src/core/probe_code.c}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
@@ -31,6 +37,8 @@ LLVM=-19
 # loongarch64: LP64D (e_flags 0x43, double-float ABI), what Debian's loong64 programs are.
 # hexagon: e_flags 0x60 (V60), the assembler's default; QEMU 7.2 runs V5 to V67 programs.
 # xtensa: binutils-xtensa-lx106 leaves call0 to the linker (relaxation), hence the link.
+# xtensaeb: e_flags 0x300 as GNU as writes for xtensa (EF_XTENSA_XT_INSN | _XT_LIT).
+# Hand-encoded sources: as-flags give the byte order of the words (-EB, -EL).
 TABLE='
 aarch64      aarch64.s    aarch64-linux-gnu       -EL                    -                           -  -
 aarch64_be   aarch64.s    aarch64-linux-gnu       -EB                    -                           -  -
@@ -43,6 +51,8 @@ i386         i386.s       i686-linux-gnu          --32                   -      
 i486         i386.s       i686-linux-gnu          --32                   -                           -  -
 loongarch64  loongarch.s  llvm                    -triple=loongarch64-linux-gnu,-mattr=+d -          -  -
 m68k         m68k.s       m68k-linux-gnu          -                      -                           -  -
+microblaze   microblaze.hex hand                  -EB                    -                           0  -
+microblazeel microblaze.hex hand                  -EL                    -                           0  -
 mips         mips.s       mips-linux-gnu          -EB,-mabi=32           NR_write=4004,NR_exit=4001  -  -
 mipsel       mips.s       mipsel-linux-gnu        -EL,-mabi=32           NR_write=4004,NR_exit=4001  -  -
 mips64       mips.s       mips64-linux-gnuabi64   -EB,-mabi=64           NR_write=5001,NR_exit=5058  -  -
@@ -63,11 +73,13 @@ sparc32plus  sparc.s      sparc64-linux-gnu       -32,-Av8plus           TRAP=0x
 sparc64      sparc.s      sparc64-linux-gnu       -64,-Av9               TRAP=0x6d                   -  -
 x86_64       x86_64.s     x86_64-linux-gnu        --64                   -                           -  -
 xtensa       xtensa.s     xtensa-lx106-elf        -                      -                           -  -m,elf32xtensa
+xtensaeb     xtensa.hex   hand                    -EB                    -                           0x300  -
 '
 
 # The tools of one table row: the assembler command and its object tools.
 tools() {
 	case $1 in
+	hand) ;;
 	llvm)
 		as=("llvm-mc$LLVM" -filetype=obj) ld=() readelf=llvm-readelf$LLVM
 		objcopy=llvm-objcopy$LLVM nm=llvm-nm$LLVM
@@ -76,6 +88,94 @@ tools() {
 		as=("$1-as") ld=("$1-ld") readelf=$1-readelf objcopy=$1-objcopy nm=$1-nm
 		;;
 	esac
+}
+
+# Write the bytes of hand-encoded source $1 for a target whose words are
+# stored in byte order $2 (-EB or -EL) into $3; print the entry point's
+# offset.  TOKEN_LEN is set.  A source line is one of:
+#   .equ NAME, VALUE          a constant for the expressions below
+#   _start:                   the entry point is here
+#   .org OFFSET               pad with zero bytes up to OFFSET (an error if past it)
+#   msg: TOKEN                the token, last
+#   WORD | FIELDS | INSTRUCTION [# comment]
+# WORD is an arithmetic expression (usually a hexadecimal number); FIELDS
+# are the instruction's fields from the most significant bit down, each
+# either binary digits (width: their number) or EXPR:WIDTH; their widths
+# add up to the instruction's size (32 bits for MicroBlaze, 24 for Xtensa,
+# 8 for a padding byte) and their values must give WORD.  INSTRUCTION is
+# what the word encodes, as QEMU's disassembler prints it
+# (tests/static/probes.sh compares).  Everything after # is a comment.
+hex_encode() {
+	local src=$1 order=$2 bin=$3 line word fields insn f fa v w width value n=0 entry=0 i
+	local -A sym=([TOKEN_LEN]=$TOKEN_LEN)
+	# Expressions see the .equ constants and TOKEN_LEN (names in capitals,
+	# none part of another), numbers in lowercase, + - * / and parentheses.
+	hex_expr() {
+		local e=$1 k
+		for k in "${!sym[@]}"; do e=${e//$k/${sym[$k]}}; done
+		if ! [[ $e =~ ^[0-9a-fx+*/()\ -]+$ ]]; then
+			echo "generate.sh: $src: not an expression: $1" >&2
+			return 1
+		fi
+		echo $((e))
+	}
+	: >"$bin"
+	while IFS= read -r line; do
+		line=${line%%#*}
+		[[ $line =~ ^[[:space:]]*$ ]] && continue
+		case $line in
+		.equ*)
+			[[ $line =~ ^\.equ[[:space:]]+([A-Z_]+),[[:space:]]*(.+)$ ]] ||
+				{ echo "generate.sh: $src: bad line: $line" >&2; return 1; }
+			sym[${BASH_REMATCH[1]}]=$(hex_expr "${BASH_REMATCH[2]}")
+			;;
+		_start:*) entry=$n ;;
+		.org*)
+			v=$(hex_expr "${line#.org}")
+			[ "$n" -le "$v" ] || { echo "generate.sh: $src: .org $v, but the code is $n bytes" >&2; return 1; }
+			while [ "$n" -lt "$v" ]; do printf '\0' >>"$bin" && n=$((n + 1)); done
+			;;
+		msg:*)
+			printf '%s' "$token" >>"$bin"
+			echo "$entry"
+			return 0
+			;;
+		*)
+			IFS='|' read -r word fields insn <<<"$line"
+			[ -n "$insn" ] || { echo "generate.sh: $src: want WORD | FIELDS | INSTRUCTION: $line" >&2; return 1; }
+			word=$(hex_expr "$word") width=0 value=0
+			read -r -a fa <<<"$fields"
+			for f in "${fa[@]}"; do
+				if [[ $f =~ ^[01]+$ ]]; then
+					w=${#f} v=$((2#$f))
+				else
+					w=${f##*:} v=$(hex_expr "${f%:*}")
+				fi
+				if [ "$v" -lt 0 ] || [ "$v" -ge $((1 << w)) ]; then
+					echo "generate.sh: $src: $f does not fit in $w bits:$insn" >&2
+					return 1
+				fi
+				value=$(((value << w) | v)) width=$((width + w))
+			done
+			if [ $((width % 8)) != 0 ] || [ "$value" != "$word" ]; then
+				printf 'generate.sh: %s: the fields (%d bits) give 0x%x, the word is 0x%x:%s\n' \
+					"$src" "$width" "$value" "$word" "$insn" >&2
+				return 1
+			fi
+			for ((i = 0; i < width / 8; i++)); do
+				if [ "$order" = -EB ]; then
+					v=$(((word >> (width - 8 - 8 * i)) & 255))
+				else
+					v=$(((word >> (8 * i)) & 255))
+				fi
+				printf '%b' "$(printf '\\x%02x' "$v")" >>"$bin"
+			done
+			n=$((n + width / 8))
+			;;
+		esac
+	done <"$src"
+	echo "generate.sh: $src has no 'msg: TOKEN' line" >&2
+	return 1
 }
 
 # Assemble (and link) the probe of the current table row into $tmp/$target.bin;
@@ -120,6 +220,7 @@ missing=
 while read -r target src tool flags defs eflags ldflags; do
 	[ -n "$target" ] || continue
 	case $tool in
+	hand) ;;
 	llvm) command -v "llvm-mc$LLVM" >/dev/null || missing+=" llvm$LLVM" ;;
 	*) command -v "$tool-as" >/dev/null || missing+=" binutils-$tool" ;;
 	esac
@@ -134,7 +235,8 @@ fi
 	echo "/*"
 	echo " * Generated by probes/generate.sh from the sources in probes/; do not edit."
 	echo " * Assembled with $(x86_64-linux-gnu-as --version | head -1)"
-	echo " * and $(llvm-mc$LLVM --version | sed -n 's/^ *\(.*LLVM version.*\)/\1/p')."
+	echo " * and $(llvm-mc$LLVM --version | sed -n 's/^ *\(.*LLVM version.*\)/\1/p'); microblaze,"
+	echo " * microblazeel and xtensaeb encoded by hand (probes/microblaze.hex, xtensa.hex)."
 	echo " */"
 	echo '#include "probe.h"'
 	echo
@@ -144,7 +246,12 @@ fi
 		[ -n "$target" ] || continue
 		token="qus-probe $target"
 		TOKEN_LEN=$((${#token} + 1))
-		assemble
+		token+=$'\n'
+		if [ "$tool" = hand ]; then
+			entry=$(hex_encode "$PWD/$src" "$flags" "$tmp/$target.bin")
+		else
+			assemble
+		fi
 		printf '\t{ "%s", %s, %d, %d, (const uint8_t[]){\n' "$target" "$eflags" \
 			"$entry" "$(stat -c %s "$tmp/$target.bin")"
 		od -An -v -tx1 -w8 "$tmp/$target.bin" | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1, /g; s/, $/,/; s/^/\t\t/'

@@ -4,7 +4,7 @@
  * target (the byte between is never executed); GNU as takes no label
  * difference in addi, so the message's offset is a constant (MSG) that .org
  * holds to.  no-transform: exactly these instructions, none widened or
- * narrowed. */
+ * narrowed.  xtensa.hex is the same program for big-endian cores. */
 	.equ	MSG, 28
 	.text
 	.begin	no-transform
