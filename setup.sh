@@ -36,10 +36,13 @@ libc6-dev-m68k-cross libc6-dev-sh4-cross libc6.1-dev-alpha-cross libc6-dev-hppa-
 libc6-dev-sparc64-cross libc6-dev-i386-cross
 gcc-12-multilib-mips64-linux-gnuabi64 libc6-dev-mipsn32-mips64-cross
 gcc-12-multilib-mips64el-linux-gnuabi64 libc6-dev-mipsn32-mips64el-cross
-gcc-12-multilib-sparc64-linux-gnu libc6-dev-sparc-sparc64-cross"
+gcc-12-multilib-sparc64-linux-gnu libc6-dev-sparc-sparc64-cross
+binutils-or1k-elf binutils-xtensa-lx106 llvm-19"
 # The cross compilers and C libraries above build the test matrix's static
 # Hello Worlds (tests/system/matrix.sh) and, with their binutils, check the
 # embedded probe bytes (tests/static/probes.sh); qus itself needs none.
+# binutils-or1k-elf, binutils-xtensa-lx106 and llvm-19 (Hexagon, LoongArch)
+# assemble the probes of the targets no Linux cross toolchain of Debian 12 covers.
 # Host architectures whose static qus setup.sh builds (tools/build-static-qus).
 QUS_HOSTS="amd64 arm64 armhf armel i386 ppc64el s390x riscv64 mips64el mipsel"
 # Architectures of the foreign busybox-static fixtures: Debian 12 has

@@ -1,8 +1,9 @@
 #!/bin/bash
-# Assemble the probe programs (probes/*.s) with Debian's cross binutils and
-# write src/core/probe_code.c, the bytes qus embeds.  Building qus needs no cross
-# tool: the output is committed, and tests/cli/probes.sh runs this again and
-# checks that the committed bytes are exactly what the sources assemble to.
+# Assemble the probe programs (probes/*.s) with Debian's cross assemblers,
+# encode the hand-written ones (probes/*.hex) and write src/core/probe_code.c,
+# the bytes qus embeds.  Building qus needs no cross tool: the output is
+# committed, and tests/static/probes.sh runs this again and checks that the
+# committed bytes are exactly what the sources give.
 #
 #   probes/generate.sh [OUTPUT]      (default src/core/probe_code.c)
 #
@@ -10,52 +11,219 @@
 # code must be position-independent with no relocation left, so the bytes
 # of .text are the whole program (entry point: _start, usually offset 0);
 # qus wraps them in a minimal ELF header.
+#
+# Three ways to make the bytes (the tool column):
+# - a GNU binutils prefix: Debian's cross binutils (binutils-PREFIX);
+# - llvm: Debian 12's llvm-19 (llvm-mc and its object tools), for Hexagon
+#   and LoongArch, which no binutils of Debian 12 knows (LLVM 14, the default,
+#   has no LoongArch);
+# - hand: no assembler of Debian 12 knows the architecture (MicroBlaze) or
+#   the byte order (big-endian Xtensa: binutils-xtensa-lx106 is built for a
+#   little-endian core).  The .hex source gives each instruction as a word,
+#   its fields and the instruction it encodes (see hex_encode below); the
+#   fields must give the word, or nothing is written.
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "$0")"
 out=${1:-../src/core/probe_code.c}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
+LLVM=-19
 
-# target  source  binutils-prefix  as-flags  defsyms  e_flags (- = the object's)  ld-flags (- = no link)
+# target  source  tool  as-flags  defsyms  e_flags (- = the object's)  ld-flags (- = no link)
 # armeb: BE8, little-endian code with big-endian data (EABI5 | EF_ARM_BE8).
 # ppc64, ppc64le: ELFv2 (e_flags 2): the entry point is code, not a descriptor.
 # arm: the EABI version 5 the assembler sets matters: arm64 kernels refuse
 # 32-bit ARM programs without one.
+# loongarch64: LP64D (e_flags 0x43, double-float ABI), what Debian's loong64 programs are.
+# hexagon: e_flags 0x60 (V60), the assembler's default; QEMU 7.2 runs V5 to V67 programs.
+# xtensa: binutils-xtensa-lx106 leaves call0 to the linker (relaxation), hence the link.
+# xtensaeb: e_flags 0x300 as GNU as writes for xtensa (EF_XTENSA_XT_INSN | _XT_LIT).
+# Hand-encoded sources: as-flags give the byte order of the words (-EB, -EL).
 TABLE='
-aarch64     aarch64.s aarch64-linux-gnu       -EL                    -                           -  -
-aarch64_be  aarch64.s aarch64-linux-gnu       -EB                    -                           -  -
-alpha       alpha.s   alpha-linux-gnu         -                      -                           -  -
-arm         arm.s     arm-linux-gnueabi       -EL                    -                           -  -
-armeb       arm.s     arm-linux-gnueabi       -EL                    -                           0x05800000  -
-hppa        hppa.s    hppa-linux-gnu          -                      -                           -  -
-i386        i386.s    i686-linux-gnu          --32                   -                           -  -
-i486        i386.s    i686-linux-gnu          --32                   -                           -  -
-m68k        m68k.s    m68k-linux-gnu          -                      -                           -  -
-mips        mips.s    mips-linux-gnu          -EB,-mabi=32           NR_write=4004,NR_exit=4001  -  -
-mipsel      mips.s    mipsel-linux-gnu        -EL,-mabi=32           NR_write=4004,NR_exit=4001  -  -
-mips64      mips.s    mips64-linux-gnuabi64   -EB,-mabi=64           NR_write=5001,NR_exit=5058  -  -
-mips64el    mips.s    mips64el-linux-gnuabi64 -EL,-mabi=64           NR_write=5001,NR_exit=5058  -  -
-mipsn32     mips.s    mips64-linux-gnuabi64   -EB,-mabi=n32          NR_write=6001,NR_exit=6058  -  -
-mipsn32el   mips.s    mips64el-linux-gnuabi64 -EL,-mabi=n32          NR_write=6001,NR_exit=6058  -  -
-ppc         ppc.s     powerpc-linux-gnu       -a32,-mbig             -                           -  -
-ppc64       ppc.s     powerpc64-linux-gnu     -a64,-mbig             -                           2  -
-ppc64le     ppc.s     powerpc64le-linux-gnu   -a64,-mlittle          -                           2  -
-riscv32     riscv.s   riscv64-linux-gnu       -march=rv32i,-mabi=ilp32 -                         -  -m,elf32lriscv
-riscv64     riscv.s   riscv64-linux-gnu       -                      -                           -  -m,elf64lriscv
-s390x       s390x.s   s390x-linux-gnu         -                      -                           -  -
-sh4         sh4.s     sh4-linux-gnu           -little                -                           -  -
-sh4eb       sh4.s     sh4-linux-gnu           -big                   -                           -  -
-sparc       sparc.s   sparc64-linux-gnu       -32,-Av8               TRAP=0x10                   -  -
-sparc32plus sparc.s   sparc64-linux-gnu       -32,-Av8plus           TRAP=0x10                   -  -
-sparc64     sparc.s   sparc64-linux-gnu       -64,-Av9               TRAP=0x6d                   -  -
-x86_64      x86_64.s  x86_64-linux-gnu        --64                   -                           -  -
+aarch64      aarch64.s    aarch64-linux-gnu       -EL                    -                           -  -
+aarch64_be   aarch64.s    aarch64-linux-gnu       -EB                    -                           -  -
+alpha        alpha.s      alpha-linux-gnu         -                      -                           -  -
+arm          arm.s        arm-linux-gnueabi       -EL                    -                           -  -
+armeb        arm.s        arm-linux-gnueabi       -EL                    -                           0x05800000  -
+hexagon      hexagon.s    llvm                    -triple=hexagon        -                           -  -
+hppa         hppa.s       hppa-linux-gnu          -                      -                           -  -
+i386         i386.s       i686-linux-gnu          --32                   -                           -  -
+i486         i386.s       i686-linux-gnu          --32                   -                           -  -
+loongarch64  loongarch.s  llvm                    -triple=loongarch64-linux-gnu,-mattr=+d -          -  -
+m68k         m68k.s       m68k-linux-gnu          -                      -                           -  -
+microblaze   microblaze.hex hand                  -EB                    -                           0  -
+microblazeel microblaze.hex hand                  -EL                    -                           0  -
+mips         mips.s       mips-linux-gnu          -EB,-mabi=32           NR_write=4004,NR_exit=4001  -  -
+mipsel       mips.s       mipsel-linux-gnu        -EL,-mabi=32           NR_write=4004,NR_exit=4001  -  -
+mips64       mips.s       mips64-linux-gnuabi64   -EB,-mabi=64           NR_write=5001,NR_exit=5058  -  -
+mips64el     mips.s       mips64el-linux-gnuabi64 -EL,-mabi=64           NR_write=5001,NR_exit=5058  -  -
+mipsn32      mips.s       mips64-linux-gnuabi64   -EB,-mabi=n32          NR_write=6001,NR_exit=6058  -  -
+mipsn32el    mips.s       mips64el-linux-gnuabi64 -EL,-mabi=n32          NR_write=6001,NR_exit=6058  -  -
+or1k         or1k.s       or1k-elf                -                      -                           -  -
+ppc          ppc.s        powerpc-linux-gnu       -a32,-mbig             -                           -  -
+ppc64        ppc.s        powerpc64-linux-gnu     -a64,-mbig             -                           2  -
+ppc64le      ppc.s        powerpc64le-linux-gnu   -a64,-mlittle          -                           2  -
+riscv32      riscv.s      riscv64-linux-gnu       -march=rv32i,-mabi=ilp32 -                         -  -m,elf32lriscv
+riscv64      riscv.s      riscv64-linux-gnu       -                      -                           -  -m,elf64lriscv
+s390x        s390x.s      s390x-linux-gnu         -                      -                           -  -
+sh4          sh4.s        sh4-linux-gnu           -little                -                           -  -
+sh4eb        sh4.s        sh4-linux-gnu           -big                   -                           -  -
+sparc        sparc.s      sparc64-linux-gnu       -32,-Av8               TRAP=0x10                   -  -
+sparc32plus  sparc.s      sparc64-linux-gnu       -32,-Av8plus           TRAP=0x10                   -  -
+sparc64      sparc.s      sparc64-linux-gnu       -64,-Av9               TRAP=0x6d                   -  -
+x86_64       x86_64.s     x86_64-linux-gnu        --64                   -                           -  -
+xtensa       xtensa.s     xtensa-lx106-elf        -                      -                           -  -m,elf32xtensa
+xtensaeb     xtensa.hex   hand                    -EB                    -                           0x300  -
 '
+
+# The tools of one table row: the assembler command and its object tools.
+tools() {
+	case $1 in
+	hand) ;;
+	llvm)
+		as=("llvm-mc$LLVM" -filetype=obj) ld=() readelf=llvm-readelf$LLVM
+		objcopy=llvm-objcopy$LLVM nm=llvm-nm$LLVM
+		;;
+	*)
+		as=("$1-as") ld=("$1-ld") readelf=$1-readelf objcopy=$1-objcopy nm=$1-nm
+		;;
+	esac
+}
+
+# Write the bytes of hand-encoded source $1 for a target whose words are
+# stored in byte order $2 (-EB or -EL) into $3; print the entry point's
+# offset.  TOKEN_LEN is set.  A source line is one of:
+#   .equ NAME, VALUE          a constant for the expressions below
+#   _start:                   the entry point is here
+#   .org OFFSET               pad with zero bytes up to OFFSET (an error if past it)
+#   msg: TOKEN                the token, last
+#   WORD | FIELDS | INSTRUCTION [# comment]
+# WORD is an arithmetic expression (usually a hexadecimal number); FIELDS
+# are the instruction's fields from the most significant bit down, each
+# either binary digits (width: their number) or EXPR:WIDTH; their widths
+# add up to the instruction's size (32 bits for MicroBlaze, 24 for Xtensa,
+# 8 for a padding byte) and their values must give WORD.  INSTRUCTION is
+# what the word encodes, as QEMU's disassembler prints it
+# (tests/static/probes.sh compares).  Everything after # is a comment.
+hex_encode() {
+	local src=$1 order=$2 bin=$3 line word fields insn f fa v w width value n=0 entry=0 i
+	local -A sym=([TOKEN_LEN]=$TOKEN_LEN)
+	# Expressions see the .equ constants and TOKEN_LEN (names in capitals,
+	# none part of another), numbers in lowercase, + - * / and parentheses.
+	hex_expr() {
+		local e=$1 k
+		for k in "${!sym[@]}"; do e=${e//$k/${sym[$k]}}; done
+		if ! [[ $e =~ ^[0-9a-fx+*/()\ -]+$ ]]; then
+			echo "generate.sh: $src: not an expression: $1" >&2
+			return 1
+		fi
+		echo $((e))
+	}
+	: >"$bin"
+	while IFS= read -r line; do
+		line=${line%%#*}
+		[[ $line =~ ^[[:space:]]*$ ]] && continue
+		case $line in
+		.equ*)
+			[[ $line =~ ^\.equ[[:space:]]+([A-Z_]+),[[:space:]]*(.+)$ ]] ||
+				{ echo "generate.sh: $src: bad line: $line" >&2; return 1; }
+			sym[${BASH_REMATCH[1]}]=$(hex_expr "${BASH_REMATCH[2]}")
+			;;
+		_start:*) entry=$n ;;
+		.org*)
+			v=$(hex_expr "${line#.org}")
+			[ "$n" -le "$v" ] || { echo "generate.sh: $src: .org $v, but the code is $n bytes" >&2; return 1; }
+			while [ "$n" -lt "$v" ]; do printf '\0' >>"$bin" && n=$((n + 1)); done
+			;;
+		msg:*)
+			printf '%s' "$token" >>"$bin"
+			echo "$entry"
+			return 0
+			;;
+		*)
+			IFS='|' read -r word fields insn <<<"$line"
+			[ -n "$insn" ] || { echo "generate.sh: $src: want WORD | FIELDS | INSTRUCTION: $line" >&2; return 1; }
+			word=$(hex_expr "$word") width=0 value=0
+			read -r -a fa <<<"$fields"
+			for f in "${fa[@]}"; do
+				if [[ $f =~ ^[01]+$ ]]; then
+					w=${#f} v=$((2#$f))
+				else
+					w=${f##*:} v=$(hex_expr "${f%:*}")
+				fi
+				if [ "$v" -lt 0 ] || [ "$v" -ge $((1 << w)) ]; then
+					echo "generate.sh: $src: $f does not fit in $w bits:$insn" >&2
+					return 1
+				fi
+				value=$(((value << w) | v)) width=$((width + w))
+			done
+			if [ $((width % 8)) != 0 ] || [ "$value" != "$word" ]; then
+				printf 'generate.sh: %s: the fields (%d bits) give 0x%x, the word is 0x%x:%s\n' \
+					"$src" "$width" "$value" "$word" "$insn" >&2
+				return 1
+			fi
+			for ((i = 0; i < width / 8; i++)); do
+				if [ "$order" = -EB ]; then
+					v=$(((word >> (width - 8 - 8 * i)) & 255))
+				else
+					v=$(((word >> (8 * i)) & 255))
+				fi
+				printf '%b' "$(printf '\\x%02x' "$v")" >>"$bin"
+			done
+			n=$((n + width / 8))
+			;;
+		esac
+	done <"$src"
+	echo "generate.sh: $src has no 'msg: TOKEN' line" >&2
+	return 1
+}
+
+# Assemble (and link) the probe of the current table row into $tmp/$target.bin;
+# set entry and, if the table gives none, eflags.
+assemble() {
+	local as ld readelf objcopy nm wrapper args f d l x
+	tools "$tool"
+	wrapper=$tmp/$target.s
+	# The token is the only thing that differs between targets of one source.
+	printf '.macro TOKEN\n.ascii "qus-probe %s\\n"\n.endm\n.include "%s"\n' "$target" "$PWD/$src" >"$wrapper"
+	args=(--defsym "TOKEN_LEN=$TOKEN_LEN")
+	if [ "$flags" != - ]; then
+		IFS=, read -r -a f <<<"$flags"
+		args+=("${f[@]}")
+	fi
+	if [ "$defs" != - ]; then
+		IFS=, read -r -a d <<<"$defs"
+		for x in "${d[@]}"; do args+=(--defsym "$x"); done
+	fi
+	"${as[@]}" "${args[@]}" -o "$tmp/$target.o" "$wrapper"
+	if [ "$ldflags" != - ]; then
+		# Resolve what the assembler left to the linker; the code stays at 0.
+		IFS=, read -r -a l <<<"$ldflags"
+		"${ld[@]}" "${l[@]}" --no-warn-rwx-segments -N -e _start -Ttext=0 -o "$tmp/$target.elf" "$tmp/$target.o"
+		mv "$tmp/$target.elf" "$tmp/$target.o"
+	fi
+	# Neither grep -q here nor awk's exit below: with pipefail, a readelf
+	# killed by SIGPIPE (LLVM's readelf writes as it goes) would hide a
+	# match or fail the run.
+	if "$readelf" -r "$tmp/$target.o" | grep '^[0-9a-f]\{8,\} ' >/dev/null; then
+		echo "generate.sh: $src for $target leaves relocations; the code must be position-independent" >&2
+		exit 1
+	fi
+	"$objcopy" -O binary -j .text "$tmp/$target.o" "$tmp/$target.bin"
+	[ "$eflags" != - ] || eflags=$("$readelf" -h "$tmp/$target.o" | awk '/Flags:/ && !f { print $2; f = 1 }' | sed 's/,$//')
+	entry=$((16#$("$nm" "$tmp/$target.o" | awk '$3 == "_start" { print $1 }')))
+}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 missing=
-while read -r target src prefix flags defs eflags ldflags; do
+while read -r target src tool flags defs eflags ldflags; do
 	[ -n "$target" ] || continue
-	command -v "$prefix-as" >/dev/null || missing+=" binutils-$prefix"
+	case $tool in
+	hand) ;;
+	llvm) command -v "llvm-mc$LLVM" >/dev/null || missing+=" llvm$LLVM" ;;
+	*) command -v "$tool-as" >/dev/null || missing+=" binutils-$tool" ;;
+	esac
 done <<<"$TABLE"
 if [ -n "$missing" ]; then
 	echo "generate.sh: install the cross assemblers:$(tr ' ' '\n' <<<"$missing" | sort -u | tr '\n' ' ')" >&2
@@ -66,43 +234,26 @@ fi
 	echo "/* SPDX-License-Identifier: MIT */"
 	echo "/*"
 	echo " * Generated by probes/generate.sh from the sources in probes/; do not edit."
-	echo " * Assembled with $(x86_64-linux-gnu-as --version | head -1)."
+	echo " * Assembled with $(x86_64-linux-gnu-as --version | head -1)"
+	echo " * and $(llvm-mc$LLVM --version | sed -n 's/^ *\(.*LLVM version.*\)/\1/p'); microblaze,"
+	echo " * microblazeel and xtensaeb encoded by hand (probes/microblaze.hex, xtensa.hex)."
 	echo " */"
 	echo '#include "probe.h"'
 	echo
 	echo "/* clang-format off */"
 	echo "const struct probe_code probe_codes[] = {"
-	while read -r target src prefix flags defs eflags ldflags; do
+	while read -r target src tool flags defs eflags ldflags; do
 		[ -n "$target" ] || continue
-		wrapper=$tmp/$target.s
-		# The token is the only thing that differs between targets of one source.
-		printf '.macro TOKEN\n.ascii "qus-probe %s\\n"\n.endm\n.include "%s"\n' "$target" "$PWD/$src" >"$wrapper"
 		token="qus-probe $target"
-		args=(--defsym "TOKEN_LEN=$((${#token} + 1))")
-		if [ "$flags" != - ]; then
-			IFS=, read -r -a f <<<"$flags"
-			args+=("${f[@]}")
+		TOKEN_LEN=$((${#token} + 1))
+		token+=$'\n'
+		if [ "$tool" = hand ]; then
+			entry=$(hex_encode "$PWD/$src" "$flags" "$tmp/$target.bin")
+		else
+			assemble
 		fi
-		if [ "$defs" != - ]; then
-			IFS=, read -r -a d <<<"$defs"
-			for x in "${d[@]}"; do args+=(--defsym "$x"); done
-		fi
-		"$prefix-as" "${args[@]}" -o "$tmp/$target.o" "$wrapper"
-		if [ "$ldflags" != - ]; then
-			# Resolve what the assembler left to the linker; the code stays at 0.
-			IFS=, read -r -a l <<<"$ldflags"
-			"$prefix-ld" "${l[@]}" --no-warn-rwx-segments -N -e _start -Ttext=0 -o "$tmp/$target.elf" "$tmp/$target.o"
-			mv "$tmp/$target.elf" "$tmp/$target.o"
-		fi
-		if "$prefix-readelf" -r "$tmp/$target.o" | grep -q '^[0-9a-f]\{8,\} '; then
-			echo "generate.sh: $src for $target leaves relocations; the code must be position-independent" >&2
-			exit 1
-		fi
-		"$prefix-objcopy" -O binary -j .text "$tmp/$target.o" "$tmp/$target.bin"
-		[ "$eflags" != - ] || eflags=$("$prefix-readelf" -h "$tmp/$target.o" | awk '/Flags:/ { print $2; exit }' | sed 's/,$//')
-		entry=$("$prefix-nm" "$tmp/$target.o" | awk '$3 == "_start" { print $1 }')
 		printf '\t{ "%s", %s, %d, %d, (const uint8_t[]){\n' "$target" "$eflags" \
-			"$((16#$entry))" "$(stat -c %s "$tmp/$target.bin")"
+			"$entry" "$(stat -c %s "$tmp/$target.bin")"
 		od -An -v -tx1 -w8 "$tmp/$target.bin" | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1, /g; s/, $/,/; s/^/\t\t/'
 		printf '\t} },\n'
 	done <<<"$TABLE"

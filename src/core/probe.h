@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Probe programs: for most targets a few instructions that write
- * "qus-probe TARGET\n" to standard output and exit 0 (the sources in probes/, assembled
- * by probes/generate.sh into src/core/probe_code.c), wrapped here in a minimal
+ * Probe programs: for each target a few instructions that write
+ * "qus-probe TARGET\n" to standard output and exit 0 (the sources in probes/,
+ * assembled or, where Debian has no assembler, encoded by hand, by
+ * probes/generate.sh into src/core/probe_code.c), wrapped here in a minimal
  * ELF file.  They answer two questions:
  *
  * - Does the kernel run a target's programs by itself?  The only reliable

@@ -1,6 +1,9 @@
 # The probe bytes qus embeds (src/core/probe_code.c) are exactly what their
-# assembly sources (probes/*.s) assemble to: probes/generate.sh runs again
-# with Debian's cross binutils and the result must not differ by a byte.
+# sources give: probes/generate.sh runs again with Debian's cross binutils
+# and LLVM (probes/*.s) and the hand encodings (probes/*.hex), and the result
+# must not differ by a byte.  The hand-encoded words have no assembler to
+# check them, so QEMU's own disassembler decodes them as they run: the
+# instructions must be those their source names.
 # shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
 
@@ -11,17 +14,96 @@ if ! command -v aarch64-linux-gnu-as >/dev/null; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+CODE=$QUS_ROOT/src/core/probe_code.c
 run "$QUS_ROOT/probes/generate.sh" "$tmp/probe_code.c"
-rc_is 0 "probes/generate.sh assembles every probe"
-run diff -u "$QUS_ROOT/src/core/probe_code.c" "$tmp/probe_code.c"
-rc_is 0 "src/core/probe_code.c is what probes/*.s assemble to, byte for byte"
-n=$(grep -c '^	{ "' "$QUS_ROOT/src/core/probe_code.c")
-check "$n probes embedded (at least 20)" [ "$n" -ge 20 ]
+rc_is 0 "probes/generate.sh assembles and encodes every probe"
+run diff -u "$CODE" "$tmp/probe_code.c"
+rc_is 0 "src/core/probe_code.c is what probes/*.s and *.hex give, byte for byte"
+n=$(grep -c '^	{ "' "$CODE")
+ntargets=$("$QUS" targets --json | jq '.targets | length')
+is "$n" "$ntargets" "a probe for every one of the $ntargets targets"
 # A changed source must show up: the check above is not vacuous.
 cp -r "$QUS_ROOT/probes" "$tmp/p"
 sed -i 's/mov	x8, #64/mov	x8, #63/' "$tmp/p/aarch64.s"
 run "$tmp/p/generate.sh" "$tmp/changed.c"
 run cmp -s "$tmp/changed.c" "$tmp/probe_code.c"
 check "a one-instruction change in a source changes the bytes" [ "$rc" != 0 ]
+# A hand-encoded word that its fields do not give is refused.
+cp "$QUS_ROOT/probes/microblaze.hex" "$tmp/p/"
+sed -i 's/^0x30a00001 /0x30a00002 /' "$tmp/p/microblaze.hex"
+run "$tmp/p/generate.sh" "$tmp/changed.c"
+rc_is 1 "a hand-encoded word its fields do not give: refused"
+like "$err" "the fields (32 bits) give 0x30a00001, the word is 0x30a00002" "... saying which"
+
+# Bytes as printf escapes: bytes VALUE WIDTH ORDER (-EB or -EL).
+bytes() {
+	local i b s=
+	for ((i = 0; i < $2; i++)); do
+		if [ "$3" = -EB ]; then b=$((($1 >> (8 * ($2 - 1 - i))) & 255)); else b=$((($1 >> (8 * i)) & 255)); fi
+		s+=$(printf '\\x%02x' "$b")
+	done
+	printf '%s' "$s"
+}
+
+# Write target $1's probe from probe_code.c as a 32-bit executable $2 for
+# machine $3 in byte order $4, laid out as probe.c lays it out: ELF header,
+# one PT_LOAD program header, the code at 0x400054.
+probe_elf32() {
+	local t=$1 out=$2 machine=$3 o=$4 eflags entry len total f
+	read -r eflags entry len < <(sed -n "s/^	{ \"$t\", \([^,]*\), \([0-9]*\), \([0-9]*\),.*/\1 \2 \3/p" "$CODE")
+	total=$((84 + len))
+	# e_ident: magic, ELFCLASS32, the data encoding, EV_CURRENT, padding.
+	f=$(bytes 0x7f454c46 4 -EB)$(bytes 1 1 "$o")$(bytes "$([ "$o" = -EB ] && echo 2 || echo 1)" 1 "$o")
+	f+=$(bytes 1 1 "$o")$(bytes 0 4 "$o")$(bytes 0 4 "$o")$(bytes 0 1 "$o")
+	# e_type ET_EXEC, e_machine, e_version, e_entry, e_phoff, e_shoff, e_flags,
+	# e_ehsize, e_phentsize, e_phnum 1, e_shentsize, e_shnum, e_shstrndx.
+	f+=$(bytes 2 2 "$o")$(bytes "$machine" 2 "$o")$(bytes 1 4 "$o")$(bytes $((0x400054 + entry)) 4 "$o")
+	f+=$(bytes 52 4 "$o")$(bytes 0 4 "$o")$(bytes "$eflags" 4 "$o")$(bytes 52 2 "$o")$(bytes 32 2 "$o")
+	f+=$(bytes 1 2 "$o")$(bytes 0 2 "$o")$(bytes 0 2 "$o")$(bytes 0 2 "$o")
+	# PT_LOAD: p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags R+X, p_align.
+	f+=$(bytes 1 4 "$o")$(bytes 0 4 "$o")$(bytes 0x400000 4 "$o")$(bytes 0x400000 4 "$o")
+	f+=$(bytes "$total" 4 "$o")$(bytes "$total" 4 "$o")$(bytes 5 4 "$o")$(bytes 0x10000 4 "$o")
+	# The code, byte by byte as probe_code.c holds it.
+	f+=$(awk -v t="$t" '$0 ~ "^\t{ \"" t "\"," { on = 1; next } on && /} },/ { exit } on' "$CODE" |
+		grep -o '0x[0-9a-f][0-9a-f]' | sed 's/^0/\\/' | tr -d '\n')
+	printf '%b' "$f" >"$out"
+	chmod +x "$out"
+}
+
+# The instructions a .hex source names, one per line, TOKEN_LEN replaced.
+named_instructions() {
+	sed -n 's/^[^#.][^|]*|[^|]*| *\([^#]*\).*/\1/p' "$1" | grep -v '^\.' |
+		sed "s/TOKEN_LEN/$2/; s/[[:space:]]\+/ /g; s/ $//"
+}
+
+# What QEMU's disassembler (-d in_asm) shows of a run, in address order,
+# each address in an operand made relative to the code (0x400054).
+disassembled() {
+	grep -o '^0x[0-9a-f]*: .*' "$1" | sort -u | sed 's/^[^:]*: *//; s|[[:space:]]*//.*||' |
+		while IFS= read -r line; do
+			while [[ $line =~ 0x(4000[0-9a-f]{2}) ]]; do
+				line=${line/${BASH_REMATCH[0]}/$(printf '0x%x' $((0x${BASH_REMATCH[1]} - 0x400054)))}
+			done
+			echo "$line"
+		done | sed 's/[[:space:]]\+/ /g; s/ $//'
+}
+
+# target  source  e_machine  byte order
+for row in "microblaze microblaze.hex 0xbaab -EB" "microblazeel microblaze.hex 0xbaab -EL" \
+	"xtensaeb xtensa.hex 94 -EB"; do
+	read -r t src machine order <<<"$row"
+	emu=/usr/bin/qemu-$t-static
+	if [ ! -x "$emu" ]; then
+		skip "$t: QEMU decodes the hand-encoded words as named" "$emu is not installed"
+		continue
+	fi
+	probe_elf32 "$t" "$tmp/$t" "$machine" "$order"
+	run "$emu" -d in_asm -D "$tmp/$t.log" "$tmp/$t"
+	is "$rc:$out" "0:qus-probe $t" "$t: the probe, built as qus builds it, runs under $emu"
+	token="qus-probe $t"
+	named=$(named_instructions "$QUS_ROOT/probes/$src" $((${#token} + 1)))
+	is "$(disassembled "$tmp/$t.log")" "$named" \
+		"$t: QEMU decodes each hand-encoded word as the instruction probes/$src names ($(wc -l <<<"$named"))"
+done
 
 done_testing
