@@ -51,6 +51,27 @@ void probe_token(const struct qus_target *t, char out[PROBE_TOKEN_MAX])
 	snprintf(out, PROBE_TOKEN_MAX, "qus-probe %s\n", t->name);
 }
 
+/*
+ * The probe writes its token and nothing else, but the emulator may write
+ * lines of its own before it starts the program: QEMU 11.1's qemu-ppc*
+ * prints "Could not resolve /dev/fd/3" on stdout when the program has no
+ * path (a memfd), then runs it.  Those lines are the emulator's, not a
+ * wrong result; the token must still be the whole last line.
+ */
+bool probe_output_ends_with(const char *output, const char *token)
+{
+	size_t n = strlen(output), k = strlen(token);
+
+	if (n < k || strcmp(output + n - k, token))
+		return false;
+	return n == k || output[n - k - 1] == '\n';
+}
+
+size_t probe_output_extra(const char *output, const char *token)
+{
+	return probe_output_ends_with(output, token) ? strlen(output) - strlen(token) : 0;
+}
+
 long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
 {
 	const struct probe_code *pc = probe_code_for(t);
@@ -222,7 +243,7 @@ int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *r
 			return -errno;
 	probe_token(t, token);
 	res->ok = !res->timed_out && WIFEXITED(res->status) && WEXITSTATUS(res->status) == 0 &&
-		  !strcmp(res->output, token);
+		  probe_output_ends_with(res->output, token);
 	return 0;
 }
 

@@ -43,6 +43,13 @@ const struct probe_code *probe_code_for(const struct qus_target *t);
 void probe_token(const struct qus_target *t, char out[PROBE_TOKEN_MAX]);
 
 /*
+ * Whether @output ends with @token as a line of its own (lines before it
+ * are the emulator's own messages), and how many bytes come before it.
+ */
+bool probe_output_ends_with(const char *output, const char *token);
+size_t probe_output_extra(const char *output, const char *token);
+
+/*
  * Write @t's probe executable into @buf: one PT_LOAD segment holding the
  * headers and the code.  Returns its size, -ENOTSUP if @t has no probe
  * code, -ENOSPC if @size is too small.
@@ -64,7 +71,7 @@ struct probe_result {
 	bool timed_out;			  /* killed after the time limit */
 	char output[PROBE_TOKEN_MAX * 2]; /* what it wrote to stdout (cut) */
 	char errors[256];		  /* and to stderr (cut) */
-	bool ok;			  /* exited 0 and wrote exactly its token */
+	bool ok;			  /* exited 0, its token the last line written */
 };
 
 /*

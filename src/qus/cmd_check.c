@@ -179,7 +179,16 @@ static void check_target(struct qus_ctx *ctx, const struct check_env *env, struc
 	}
 	r->probed = true;
 	if (r->probe.ok) {
+		char token[PROBE_TOKEN_MAX];
+		size_t extra;
+
 		r->result = CHECK_OK;
+		probe_token(r->t, token);
+		extra = probe_output_extra(r->probe.output, token);
+		/* Ran as it should; the emulator's own lines are worth a word (first line only). */
+		if (extra)
+			snprintf(r->reason, sizeof(r->reason), "the emulator also wrote \"%.*s\"",
+				 (int)strcspn(r->probe.output, "\n"), r->probe.output);
 		return;
 	}
 	explain_probe(r);
@@ -229,7 +238,7 @@ static void print_json(const struct qus_ctx *ctx, const struct check_row *rows, 
 			jw_null(&w, "qemu_version");
 		}
 		jw_string(&w, "result", result_words[r->result]);
-		jw_string(&w, "reason", r->result == CHECK_OK ? NULL : r->reason);
+		jw_string(&w, "reason", r->reason[0] ? r->reason : NULL);
 		jw_string(&w, "output", r->probed ? r->probe.output : NULL);
 		jw_end_object(&w);
 	}
@@ -249,18 +258,20 @@ static void print_human(const struct check_row *rows, size_t n)
 		char flags[5] = "-";
 		/* The release alone ("7.2.22"); --json has the whole text. */
 		int vlen = (int)strcspn(r->qemu_version, " ");
+		/* "failed: why", or "ok (what the emulator also said)". */
+		const char *open = !r->reason[0] ? "" : r->result == CHECK_OK ? " (" : ": ";
+		const char *close = r->reason[0] && r->result == CHECK_OK ? ")" : "";
 
 		if (r->has_entry)
 			flags_format(flags_normalize(r->e.flags), flags);
-		printf("%-12s %-8s %-5s %-34s %-8.*s %s%s%s\n", r->t->name, native_word(r->native),
-		       r->has_entry ? (flags[0] ? flags : "none") : "-",
+		printf("%-12s %-8s %-5s %-34s %-8.*s %s%s%s%s\n", r->t->name,
+		       native_word(r->native), r->has_entry ? (flags[0] ? flags : "none") : "-",
 		       r->native != NATIVE_NO ? "(native)"
 		       : r->has_entry	      ? r->e.interpreter
 					      : "-",
 		       r->native == NATIVE_NO && vlen ? vlen : 1,
 		       r->native == NATIVE_NO && vlen ? r->qemu_version : "-",
-		       result_words[r->result], r->result == CHECK_OK ? "" : ": ",
-		       r->result == CHECK_OK ? "" : r->reason);
+		       result_words[r->result], open, r->reason, close);
 		count[r->result]++;
 	}
 	printf("qus: %u ok, %u failed, %u untested\n", count[CHECK_OK], count[CHECK_FAILED],

@@ -57,6 +57,10 @@ int main(void)
 		return 99;
 	if (!strcmp(mode, "print"))
 		printf("%s\n", arg);
+	else if (!strcmp(mode, "warn")) /* a line of its own, then the program's */
+		printf("%s\nqus-probe aarch64\n", arg);
+	else if (!strcmp(mode, "after")) /* the program's, then a line of its own */
+		printf("qus-probe aarch64\n%s\n", arg);
 	else if (!strcmp(mode, "fail"))
 		fprintf(stderr, "%s\n", arg);
 	else if (!strcmp(mode, "signal"))
@@ -77,6 +81,17 @@ emu 'print hello'
 run "$QUS" check aarch64
 rc_is 1 "an emulator that prints something else: exit 1"
 like "$out" 'failed: wrong output: "hello"' "... wrong output, quoted"
+emu 'warn Could not resolve /dev/fd/3'
+run "$QUS" check aarch64
+rc_is 0 "an emulator that writes a line before the probe's token: ok"
+like "$out" 'ok (the emulator also wrote "Could not resolve /dev/fd/3")' "... and what it wrote is shown"
+run "$QUS" check --json aarch64
+is "$(jq -c '.targets[0] | [.result, .reason]' <<<"$out")" \
+	'["ok","the emulator also wrote \"Could not resolve /dev/fd/3\""]' "... and in --json's reason"
+emu 'after trailing words'
+run "$QUS" check aarch64
+rc_is 1 "a line after the token: the token is not the last line, exit 1"
+like "$out" 'failed: wrong output: "qus-probe aarch64"' "... wrong output"
 emu 'fail emulator broke'
 run "$QUS" check aarch64
 like "$out" "failed: probe failed with exit status 3: emulator broke" "exit status and the emulator's message"

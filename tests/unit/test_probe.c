@@ -57,6 +57,26 @@ static void test_token(void **state)
 	}
 }
 
+static void test_output_with_emulator_lines(void **state)
+{
+	const char *token = "qus-probe ppc\n";
+
+	(void)state;
+	assert_true(probe_output_ends_with("qus-probe ppc\n", token));
+	assert_int_equal(probe_output_extra("qus-probe ppc\n", token), 0);
+	/* QEMU 11.1's qemu-ppc warns on stdout first: still the probe's result. */
+	assert_true(probe_output_ends_with("Could not resolve /dev/fd/3\nqus-probe ppc\n", token));
+	assert_int_equal(probe_output_extra("Could not resolve /dev/fd/3\nqus-probe ppc\n", token),
+			 strlen("Could not resolve /dev/fd/3\n"));
+	/* The token must be a whole line, the last one, and whole. */
+	assert_false(probe_output_ends_with("xqus-probe ppc\n", token));
+	assert_false(probe_output_ends_with("qus-probe ppc\nmore\n", token));
+	assert_false(probe_output_ends_with("qus-probe ppc", token));
+	assert_false(probe_output_ends_with("", token));
+	assert_false(probe_output_ends_with("qus-probe ppc64\n", token));
+	assert_int_equal(probe_output_extra("qus-probe ppc64\n", token), 0);
+}
+
 /*
  * Run each probe with the emulators of @dir (named qemu-EMULATOR@suffix)
  * directly: it writes its token and exits 0.  Returns how many ran.
@@ -172,6 +192,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_output_with_emulator_lines),
 		cmocka_unit_test(test_probes_run_under_qemu),
 		cmocka_unit_test(test_probes_run_under_qemu11),
 		cmocka_unit_test(test_foreign_probe_is_not_native),
