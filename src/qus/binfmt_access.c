@@ -105,13 +105,14 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 		warn_err(r, binfmt_hint(r), "cannot mount binfmt_misc on %s", dir);
 		return -1;
 	}
-	warn("binfmt_misc was not mounted; mounted it on %s", dir);
+	if (access == BINFMT_WRITE)
+		warn("binfmt_misc was not mounted; mounted it on %s", dir);
 	/*
 	 * Since Linux 6.7 the entries live as long as a mount of binfmt_misc
 	 * does.  A container's mounts go when it exits: what the register image
 	 * registers on a host without binfmt_misc mounted is gone right after.
 	 */
-	if (in_container() && kernel_drops_entries_on_umount(ctx))
+	if (access == BINFMT_WRITE && in_container() && kernel_drops_entries_on_umount(ctx))
 		warn("warning: entries last only while binfmt_misc is mounted somewhere, and this "
 		     "mount ends with this container; mount binfmt_misc on the host first "
 		     "(mount -t binfmt_misc binfmt_misc %s)",
