@@ -18,7 +18,14 @@ BUILD_MAN=$QUS_ROOT/doc/qus-build.1
 # "WHERE OPTION", WHERE as in the messages below.  Nothing else is exempt.
 QUOTED="
 qus --help|--privileged
+qus --help|--install
+qus --help|--uninstall
+qus --help|--mount
+qus(1) options-only mode|--install
+qus(1) options-only mode|--uninstall
+qus(1) options-only mode|--mount
 qus export --help|--import
+qus(1) binfmt|--credential
 qus(1) register|--reset
 qus(1) register|-p
 qus(1) unregister|--reset
@@ -75,12 +82,13 @@ expand_entries() {
 option_entries() { awk '/struct option/ { on = 1 } on { print } on && /};/ { on = 0 }' <<<"$1" | expand_entries; }
 
 # Every option C function $1 (in file $2) accepts, one per line: --long
-# from its option arrays, -x from the optstring of its getopt_long call.
+# from its option arrays, -x from the optstring of its getopt_long (or
+# getopt_long_only) call.
 accepted_options() {
 	local text optstring i ch
 	text=$(function_text "$@")
 	option_entries "$text" | grep -oE '\{ *"[A-Za-z0-9][A-Za-z0-9-]*"' | sed -E 's/\{ *"/--/; s/"$//'
-	optstring=$(tr '\n' ' ' <<<"$text" | grep -oE 'getopt_long\([^"]*"[^"]*"' | sed -E 's/.*"([^"]*)"$/\1/')
+	optstring=$(tr '\n' ' ' <<<"$text" | grep -oE 'getopt_long(_only)?\([^"]*"[^"]*"' | sed -E 's/.*"([^"]*)"$/\1/')
 	optstring=${optstring##[+-]}
 	for ((i = 0; i < ${#optstring}; i++)); do
 		ch=${optstring:i:1}
