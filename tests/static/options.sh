@@ -37,6 +37,7 @@ qus(1) run|--add-subgids
 qus(1) run|--second-stage
 qus(1) options-only mode|-m
 qus-build(1)|--privileged
+qus-build(1)|--install
 qus-build(1)|--rm
 qus-build(1)|--reset
 qus-build(1)|-p
