@@ -20,6 +20,8 @@ case $out in /*) ;; *) out=$PWD/$out ;; esac
 # ppc64, ppc64le: ELFv2 (e_flags 2): the entry point is code, not a descriptor.
 # arm: the EABI version 5 the assembler sets matters: arm64 kernels refuse
 # 32-bit ARM programs without one.
+# loongarch64: words assembled by the host's assembler (Debian 12 has no
+# LoongArch one); e_flags 0x43, LP64D and object ABI v1, as GCC's programs.
 TABLE='
 aarch64     aarch64.s aarch64-linux-gnu       -EL                    -                           -  -
 aarch64_be  aarch64.s aarch64-linux-gnu       -EB                    -                           -  -
@@ -48,6 +50,7 @@ sparc       sparc.s   sparc64-linux-gnu       -32,-Av8               TRAP=0x10  
 sparc32plus sparc.s   sparc64-linux-gnu       -32,-Av8plus           TRAP=0x10                   -  -
 sparc64     sparc.s   sparc64-linux-gnu       -64,-Av9               TRAP=0x6d                   -  -
 x86_64      x86_64.s  x86_64-linux-gnu        --64                   -                           -  -
+loongarch64 loongarch64.s x86_64-linux-gnu    --64                   -                           0x43  -
 '
 
 tmp=$(mktemp -d)

@@ -311,7 +311,7 @@ static void write_supported(struct qus_ctx *ctx, struct json_writer *w, const st
 		case NATIVE_NO:
 			break;
 		}
-		/* Without a probe program nothing proves it (loongarch64 has none yet). */
+		/* Without a probe program nothing proves it. */
 		if (!probe_code_for(t) || !emulated_everywhere(es, t))
 			continue;
 		if (probe_run(t, STATUS_PROBE_TIMEOUT_MS, &res) == 0 && res.ok)

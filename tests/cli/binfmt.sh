@@ -136,7 +136,7 @@ if [ "$host" = x86_64 ]; then
 	is "$(jq -r '[.supported[] | select(startswith("linux/amd64/"))] | join(" ")' <<<"$out")" \
 		"$(amd64_levels | tr '\n' ' ' | sed 's/ $//')" "... with the CPU's microarchitecture levels, as /proc/cpuinfo shows them"
 fi
-unlike "$out" "linux/loong64" "no linux/loong64: loongarch64 has no probe program to prove it"
+like "$(action_platforms "$out")" "linux/loong64" "... linux/loong64, proved by its probe program"
 
 # A disabled entry: neither emulator nor supported.
 echo 0 >$BM/qemu-aarch64

@@ -122,7 +122,7 @@ check "... the step passes" step_passes
 check "... standard output is one JSON object (JSON.parse)" one_json_object "$out"
 platforms=$(action_platforms "$out")
 diag "outputs.platforms: $platforms"
-for p in linux/amd64 linux/arm64 linux/riscv64 linux/ppc64le linux/s390x linux/arm/v7 linux/arm/v6 linux/mips64le; do
+for p in linux/amd64 linux/arm64 linux/riscv64 linux/ppc64le linux/s390x linux/arm/v7 linux/arm/v6 linux/mips64le linux/loong64; do
 	like ",$platforms," ",$p," "... supported names $p"
 done
 is "$(jq -r '.emulators | index("qemu-aarch64") != null' <<<"$out")" true "... emulators names qemu-aarch64"
