@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 qus=${QUS:-build-asan/qus}
 g=tests/golden
 "$qus" --help >"$g/help.txt"
-for cmd in register unregister status detect export targets run check; do
+for cmd in register unregister status detect export targets run check binfmt; do
 	"$qus" "$cmd" --help >"$g/help-$cmd.txt"
 done
 build-asan/qus-build --help >"$g/qus-build-help.txt"

@@ -106,7 +106,7 @@ int oci_put_image(struct oci_layout *l, const struct oci_image *img, struct oci_
 	int r;
 
 	oci_time(img->created, created);
-	/* The config (config.md): platform, entrypoint, and the layers' diff_ids. */
+	/* The config (config.md): platform, entrypoint and cmd, and the layers' diff_ids. */
 	r = jw_doc_begin(&d);
 	if (r < 0)
 		return r;
@@ -120,6 +120,11 @@ int oci_put_image(struct oci_layout *l, const struct oci_image *img, struct oci_
 	if (img->entrypoint) {
 		jw_begin_array(&d.w, "Entrypoint");
 		jw_string(&d.w, NULL, img->entrypoint);
+		jw_end_array(&d.w);
+	}
+	if (img->cmd) {
+		jw_begin_array(&d.w, "Cmd");
+		jw_string(&d.w, NULL, img->cmd);
 		jw_end_array(&d.w);
 	}
 	jw_end_object(&d.w);

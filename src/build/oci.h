@@ -49,6 +49,7 @@ struct oci_image {
 	const char *arch;	/* OCI architecture: amd64, arm64, ... */
 	const char *variant;	/* e.g. "v7", or NULL */
 	const char *entrypoint; /* NULL: none */
+	const char *cmd;	/* the one argument when none is given (Cmd); NULL: none */
 	time_t created;
 	const char *version; /* annotations */
 	const char *source;

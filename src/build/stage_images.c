@@ -7,6 +7,10 @@
  *                 one emulator, /usr/bin/qemu-<t>-static (FROM scratch)
  *   <version>     qus and every emulator, entrypoint qus, so that
  *                 `podman run --rm --privileged IMAGE --reset -p yes` works
+ *                 (multiarch's interface) and so do `IMAGE --install all`
+ *                 and `IMAGE` alone (tonistiigi/binfmt's: the image's Cmd
+ *                 is "binfmt", whose status JSON docker/setup-qemu-action
+ *                 reads)
  *
  * and, for each platform's newest version, the tags without a version:
  * <t>, <host>-<t>, latest, and register (/usr/bin/qus only, the
@@ -34,6 +38,12 @@
 #include "util.h"
 
 #define QUS_IN_IMAGE "/usr/bin/qus"
+/*
+ * What the images with qus run when given no arguments: tonistiigi/binfmt's
+ * status (`docker run --privileged IMAGE` prints its JSON).  multiarch's
+ * image registered every emulator without flags there; see README.md.
+ */
+#define QUS_DEFAULT_CMD "binfmt"
 /* Longest target name (aarch64_be, microblazeel, sparc32plus) and then some. */
 #define QUS_NAME_MAX 16
 
@@ -251,6 +261,7 @@ static int host_manifests(struct oci_layout *l, const struct host_dir *h, struct
 	img.layers = layers;
 	if (hi->has_qus) {
 		img.entrypoint = QUS_IN_IMAGE;
+		img.cmd = QUS_DEFAULT_CMD;
 		img.title = "register";
 		img.nlayers = 1;
 		r = oci_put_image(l, &img, &hi->reg);
@@ -265,6 +276,7 @@ static int host_manifests(struct oci_layout *l, const struct host_dir *h, struct
 	for (size_t e = 0; e < hi->nemu; e++) {
 		snprintf(title, sizeof(title), "%s", jobs[hi->first_job + q + e].in_img);
 		img.entrypoint = NULL;
+		img.cmd = NULL;
 		img.title = title;
 		img.layers = &layers[1 + e];
 		img.nlayers = 1;

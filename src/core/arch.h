@@ -29,6 +29,7 @@ struct qus_target {
 	const char *emulator;	 /* emulator file stem: qemu-<emulator><suffix> */
 	const char *aliases;	 /* space-separated: Debian, uname -m, OCI platform names */
 	const char *native_on;	 /* other host targets whose kernels run this natively */
+	const char *platforms;	 /* OCI platforms its programs are, as containerd writes them */
 	uint8_t elf_class;	 /* ELFCLASS32 or ELFCLASS64 */
 	uint8_t elf_data;	 /* ELFDATA2LSB or ELFDATA2MSB */
 	uint16_t machine;	 /* e_machine */

@@ -139,7 +139,8 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 		warn_err(r, binfmt_hint(r), "cannot mount binfmt_misc on %s", dir);
 		return -1;
 	}
-	warn("binfmt_misc was not mounted; mounted it on %s", dir);
+	if (access == BINFMT_WRITE)
+		warn("binfmt_misc was not mounted; mounted it on %s", dir);
 	/*
 	 * Since Linux 6.7 the entries live as long as a mount of binfmt_misc
 	 * does.  A container's mounts go when it exits: what the register image
@@ -147,7 +148,7 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 	 * (A rootless container's registrations are said after registering:
 	 * they never reach the host at all.)
 	 */
-	if (instance_in_container() && instance_userns_is_initial() &&
+	if (access == BINFMT_WRITE && instance_in_container() && instance_userns_is_initial() &&
 	    kernel_drops_entries_on_umount(ctx))
 		warn("warning: entries last only while binfmt_misc is mounted somewhere, and this "
 		     "mount ends with this container; mount binfmt_misc on the host first "

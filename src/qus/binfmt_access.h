@@ -10,13 +10,18 @@
 
 #include "context.h"
 
-enum binfmt_access { BINFMT_READ, BINFMT_WRITE };
+/*
+ * BINFMT_READ_MOUNT: read, mounting binfmt_misc first if need be, as
+ * tonistiigi/binfmt's status does in a container that has no mount of it
+ * yet; a read changes nothing, so the mount is not worth a word.
+ */
+enum binfmt_access { BINFMT_READ, BINFMT_WRITE, BINFMT_READ_MOUNT };
 
 /*
  * Open the binfmt_misc directory.  BINFMT_WRITE mounts binfmt_misc if the
- * directory is empty and says so.  Returns the directory fd; -ENODEV (no
- * message) if it is not mounted and @access is BINFMT_READ; -1 after printing
- * an error otherwise.
+ * directory is empty and says so; BINFMT_READ_MOUNT mounts it silently.
+ * Returns the directory fd; -ENODEV (no message) if it is not mounted and
+ * @access is BINFMT_READ; -1 after printing an error otherwise.
  */
 int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access);
 

@@ -20,6 +20,11 @@ int cmd_targets(struct qus_ctx *ctx, int argc, char **argv);
 int cmd_run(struct qus_ctx *ctx, int argc, char **argv);
 int cmd_check(struct qus_ctx *ctx, int argc, char **argv);
 /*
+ * tonistiigi/binfmt's interface (docker/setup-qemu-action): `qus binfmt`,
+ * and the options-only lines that hold --install, --uninstall or --mount.
+ */
+int cmd_binfmt(struct qus_ctx *ctx, int argc, char **argv);
+/*
  * Options only, no command: the register image's interface
  * (qemu-binfmt-conf.sh behind multiarch's register.sh).  @argv[0] is the
  * program; global options may come first.
@@ -36,5 +41,6 @@ extern const char usage_export[];
 extern const char usage_targets[];
 extern const char usage_run[];
 extern const char usage_check[];
+extern const char usage_binfmt[];
 
 #endif

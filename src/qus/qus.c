@@ -3,10 +3,13 @@
  * qus: register QEMU user-mode emulators with binfmt_misc.
  *
  * The command table below is the whole dispatcher: `qus COMMAND ...` runs a
- * command; options alone (`qus --reset -p yes`) are the register image's
- * interface, taken from multiarch/qemu-user-static and QEMU's script.
+ * command; options alone are one of the register image's two interfaces:
+ * tonistiigi/binfmt's when they hold --install, --uninstall or --mount
+ * (`qus --install arm64` is `qus binfmt --install arm64`), else
+ * multiarch/qemu-user-static's and QEMU's script's (`qus --reset -p yes`).
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +39,7 @@ static const struct command commands[] = {
 	{ "targets", cmd_targets, usage_targets, NEEDS_HOST },
 	{ "run", cmd_run, usage_run, NEEDS_HOST },
 	{ "check", cmd_check, usage_check, NEEDS_HOST },
+	{ "binfmt", cmd_binfmt, usage_binfmt, NEEDS_HOST },
 };
 
 static const struct command *find_command(const char *name)
@@ -46,12 +50,8 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static int dispatch_command(struct qus_ctx *ctx, int argc, char **argv)
+static int run_command(struct qus_ctx *ctx, const struct command *cmd, int argc, char **argv)
 {
-	const struct command *cmd = find_command(argv[0]);
-
-	if (!cmd)
-		return -1;
 	if (cmd->needs & NEEDS_HOST) {
 		/* Cannot fail in practice; without it nothing is skipped as native. */
 		if (host_detect(&ctx->host) < 0)
@@ -59,6 +59,37 @@ static int dispatch_command(struct qus_ctx *ctx, int argc, char **argv)
 	}
 	optind = 0; /* a fresh getopt scan (glibc and musl both reset on 0) */
 	return cmd->run(ctx, argc, argv);
+}
+
+static int dispatch_command(struct qus_ctx *ctx, int argc, char **argv)
+{
+	const struct command *cmd = find_command(argv[0]);
+
+	return cmd ? run_command(ctx, cmd, argc, argv) : -1;
+}
+
+/*
+ * Whether the options-only line is tonistiigi/binfmt's: it holds one of its
+ * options, in any of the forms Go's flag package takes (-install,
+ * --install, --install=LIST).  None of them is an option of QEMU's script.
+ */
+static bool binfmt_line(int argc, char **argv)
+{
+	static const char *const names[] = { "install", "uninstall", "mount" };
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *w = argv[i];
+		size_t n;
+
+		if (w[0] != '-')
+			continue;
+		w += w[1] == '-' ? 2 : 1;
+		n = strcspn(w, "=");
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (n == strlen(names[k]) && !strncmp(w, names[k], n))
+				return true;
+	}
+	return false;
 }
 
 static int cmd_help(int argc, char **argv)
@@ -121,8 +152,10 @@ int qus_main(int argc, char **argv)
 		if (r >= 0)
 			return r;
 	}
-	/* Options first: the register image's interface. */
+	/* Options first: the register image's interfaces. */
 	ctx.binfmt_dir = BINFMT_DEFAULT_DIR;
+	if (binfmt_line(argc, argv))
+		return run_command(&ctx, find_command("binfmt"), argc, argv);
 	optind = 0;
 	return cmd_compat(&ctx, argc, argv);
 }

@@ -31,6 +31,11 @@ static const char *const outcome_words[] = {
 	[BINFMT_ENABLED] = "re-enabled,",
 };
 
+static FILE *out_of(const struct reg_request *req)
+{
+	return req->out ? req->out : stdout;
+}
+
 static void print_result(const struct reg_request *req, const struct binfmt_entry *e,
 			 const char *what)
 {
@@ -39,7 +44,8 @@ static void print_result(const struct reg_request *req, const struct binfmt_entr
 	if (req->quiet)
 		return;
 	flags_format(e->flags, flags);
-	printf("%s: %s %s (flags: %s)\n", e->name, what, e->interpreter, flags[0] ? flags : "none");
+	fprintf(out_of(req), "%s: %s %s (flags: %s)\n", e->name, what, e->interpreter,
+		flags[0] ? flags : "none");
 }
 
 static void refuse_guard(enum guard_verdict v, const struct binfmt_entry *e, const char *what)
@@ -200,16 +206,18 @@ static void note_skip(const struct reg_request *req, struct reg_tally *t, struct
 		return;
 	}
 	if (d == PLAN_SKIP_HOST)
-		printf("qemu-%s: skipped: %s is this host's own architecture\n", tg->name,
-		       tg->name);
+		fprintf(out_of(req), "qemu-%s: skipped: %s is this host's own architecture\n",
+			tg->name, tg->name);
 	else
-		printf("qemu-%s: skipped: this %s host runs %s programs natively "
-		       "(--include-native registers it anyway)\n",
-		       tg->name, ctx->host.machine, tg->name);
+		fprintf(out_of(req),
+			"qemu-%s: skipped: this %s host runs %s programs natively "
+			"(--include-native registers it anyway)\n",
+			tg->name, ctx->host.machine, tg->name);
 }
 
 static void summarize(const struct reg_request *req, const struct reg_tally *t)
 {
+	FILE *out = out_of(req);
 	unsigned ok = t->done[BINFMT_ADDED] + t->done[BINFMT_REPLACED] + t->done[BINFMT_UNCHANGED] +
 		      t->done[BINFMT_ENABLED];
 
@@ -221,16 +229,17 @@ static void summarize(const struct reg_request *req, const struct reg_tally *t)
 	if (req->quiet && !t->failed)
 		return;
 	if (req->dry_run) {
-		printf("qus: dry run: %u %s would be registered", ok,
-		       ok == 1 ? "entry" : "entries");
+		fprintf(out, "qus: dry run: %u %s would be registered", ok,
+			ok == 1 ? "entry" : "entries");
 	} else {
-		printf("qus: %u registered (%u added, %u replaced, %u unchanged, %u re-enabled)",
-		       ok, t->done[BINFMT_ADDED], t->done[BINFMT_REPLACED],
-		       t->done[BINFMT_UNCHANGED], t->done[BINFMT_ENABLED]);
+		fprintf(out,
+			"qus: %u registered (%u added, %u replaced, %u unchanged, %u re-enabled)",
+			ok, t->done[BINFMT_ADDED], t->done[BINFMT_REPLACED],
+			t->done[BINFMT_UNCHANGED], t->done[BINFMT_ENABLED]);
 	}
 	if (t->skipped[0])
-		printf(", skipped as native: %s", t->skipped);
-	printf(", %u failed\n", t->failed);
+		fprintf(out, ", skipped as native: %s", t->skipped);
+	fprintf(out, ", %u failed\n", t->failed);
 }
 
 /*
@@ -355,7 +364,7 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 				t.failed++;
 				continue;
 			}
-			puts(buf);
+			fprintf(out_of(req), "%s\n", buf);
 			t.done[BINFMT_ADDED]++;
 			continue;
 		}

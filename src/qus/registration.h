@@ -9,6 +9,7 @@
 #define QUS_REGISTRATION_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "context.h"
 #include "options.h"
@@ -23,6 +24,11 @@ struct reg_request {
 	 * is not installed (`qus run` registers what it can use).
 	 */
 	bool skip_absent;
+	/*
+	 * Where the results and the summary go; NULL: standard output.  The
+	 * binfmt interface keeps standard output for its JSON document.
+	 */
+	FILE *out;
 };
 
 /* EXIT_OK or EXIT_FAIL; *@registered (if not NULL): entries now in place. */

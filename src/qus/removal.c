@@ -2,6 +2,7 @@
 #include "removal.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,15 +12,18 @@
 #include "diag.h"
 #include "util.h"
 
-/* @said: an error of binfmt_misc as a whole was reported already. */
-static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet, unsigned *n,
+/*
+ * Results go to @out (NULL: quiet); @said: an error of binfmt_misc as a
+ * whole was reported already.
+ */
+static int remove_one(struct qus_ctx *ctx, int fd, const char *name, FILE *out, unsigned *n,
 		      bool *said)
 {
 	int r = binfmt_remove(fd, name);
 
 	if (r == -ENOENT) {
-		if (!quiet)
-			printf("%s: not registered\n", name);
+		if (out)
+			fprintf(out, "%s: not registered\n", name);
 		return 0;
 	}
 	if (r < 0 && binfmt_refuses_all(r)) {
@@ -34,13 +38,14 @@ static int remove_one(struct qus_ctx *ctx, int fd, const char *name, bool quiet,
 		return -1;
 	}
 	(*n)++;
-	if (!quiet)
-		printf("%s: removed\n", name);
+	if (out)
+		fprintf(out, "%s: removed\n", name);
 	return 0;
 }
 
 int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all, bool quiet)
 {
+	FILE *out = quiet ? NULL : stdout;
 	unsigned removed = 0, failed = 0;
 	bool said = false;
 	/*
@@ -63,7 +68,7 @@ int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 		}
 		for (size_t i = 0; i < count; i++)
 			if (plan_is_qemu_entry(names[i]) &&
-			    remove_one(ctx, fd, names[i], quiet, &removed, &said))
+			    remove_one(ctx, fd, names[i], out, &removed, &said))
 				failed++;
 		binfmt_free_names(names, count);
 	} else {
@@ -73,12 +78,58 @@ int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 			if (!set->want[i])
 				continue;
 			plan_entry_name(&qus_targets[i], name, sizeof(name));
-			if (remove_one(ctx, fd, name, quiet, &removed, &said))
+			if (remove_one(ctx, fd, name, out, &removed, &said))
 				failed++;
 		}
 	}
 	close(fd);
 	if (!quiet || failed)
 		printf("qus: %u removed, %u failed\n", removed, failed);
+	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+int remove_matching(struct qus_ctx *ctx, char *const *patterns, size_t npatterns, FILE *out)
+{
+	unsigned removed = 0, failed = 0;
+	bool said = false;
+	char **names = NULL;
+	size_t count = 0;
+	int fd = cli_binfmt_open(ctx, BINFMT_WRITE), r;
+
+	if (fd < 0)
+		return -1;
+	/* binfmt_list leaves out register and status, which are not entries. */
+	r = binfmt_list(fd, &names, &count);
+	if (r < 0) {
+		warn_err(r, NULL, "cannot list %s", ctx->binfmt_dir);
+		close(fd);
+		return EXIT_FAIL;
+	}
+	for (size_t p = 0; p < npatterns; p++) {
+		bool matched = false;
+
+		for (size_t i = 0; i < count; i++) {
+			if (!names[i] || fnmatch(patterns[p], names[i], FNM_PERIOD) != 0)
+				continue;
+			matched = true;
+			/* WSLInterop, python3.11, ...: another program's, whatever the pattern. */
+			if (!plan_is_qemu_entry(names[i])) {
+				fprintf(out,
+					"%s: left alone: not a QEMU entry (only qemu-* entries are removed)\n",
+					names[i]);
+				continue;
+			}
+			if (remove_one(ctx, fd, names[i], out, &removed, &said))
+				failed++;
+			/* One pattern after another may match it again: it is gone or reported. */
+			free(names[i]);
+			names[i] = NULL;
+		}
+		if (!matched)
+			fprintf(out, "%s: no entry matches\n", patterns[p]);
+	}
+	binfmt_free_names(names, count);
+	close(fd);
+	fprintf(out, "qus: %u removed, %u failed\n", removed, failed);
 	return failed ? EXIT_FAIL : EXIT_OK;
 }

@@ -7,6 +7,8 @@
 #define QUS_REMOVAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include "context.h"
 #include "plan.h"
@@ -17,5 +19,14 @@
  * could not be opened at all (reported).
  */
 int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all, bool quiet);
+
+/*
+ * Remove the entries whose names match one of the shell patterns
+ * @patterns (fnmatch: tonistiigi/binfmt's --uninstall 'qemu-*'), but only
+ * qemu-* entries: another program's entry that a pattern matches is left
+ * and said.  A pattern that matches nothing is said, and is no failure.
+ * Results on @out.  EXIT_OK, EXIT_FAIL, or -1 as remove_entries.
+ */
+int remove_matching(struct qus_ctx *ctx, char *const *patterns, size_t npatterns, FILE *out);
 
 #endif

@@ -77,6 +77,12 @@ is "$(jq -r '[.Architecture, .Os, (.Layers | length)] | @csv' <<<"$out")" "\"amd
 latest_layers=$(jq -r '.Layers[]' <<<"$out")
 is "$(skopeo inspect --config "oci:$O:latest" | jq -c .config.Entrypoint)" '["/usr/bin/qus"]' "latest: the entrypoint is qus"
 is "$(skopeo inspect --config "oci:$O:register" | jq -c .config.Entrypoint)" '["/usr/bin/qus"]' "register: the entrypoint is qus"
+# No arguments: tonistiigi/binfmt's status (docker/setup-qemu-action's last call).
+for t in latest "$ver" register; do
+	is "$(skopeo inspect --config "oci:$O:$t" | jq -c .config.Cmd)" '["binfmt"]' "$t: given no arguments, it runs qus binfmt"
+done
+is "$(skopeo inspect --config "oci:$O:aarch64" | jq -c '[.config.Entrypoint, .config.Cmd]')" '[null,null]' \
+	"aarch64: neither entrypoint nor cmd (FROM-scratch style)"
 reg_layers=$(skopeo inspect "oci:$O:register" | jq -r '.Layers[]')
 is "$(wc -l <<<"$reg_layers")" 1 "register: one layer"
 is "$reg_layers" "$(head -1 <<<"$latest_layers")" "register's layer is latest's first (shared: stored once)"

@@ -7,7 +7,7 @@ run "$QUS" --help
 rc_is 0 "qus --help exits 0"
 is "$out" "$(cat "$GOLDEN/help.txt")" "qus --help matches tests/golden/help.txt"
 
-for cmd in register unregister status detect export targets run check; do
+for cmd in register unregister status detect export targets run check binfmt; do
 	run "$QUS" "$cmd" --help
 	rc_is 0 "qus $cmd --help exits 0"
 	is "$out" "$(cat "$GOLDEN/help-$cmd.txt")" "qus $cmd --help matches tests/golden/help-$cmd.txt"

@@ -33,7 +33,7 @@ for c in $cmds; do
 		grep -oE '[a-z_]+\(' | tr -d '(' | grep -vx "$c" | tr '\n' ' ')
 	is "$exported" "" "src/qus/$c.c exports no function but $c"
 done
-users=$(grep -lE '\bcmd_(register|unregister|status|detect|export|targets|run|check|compat)\(' "$S"/qus/*.c |
+users=$(grep -lE '\bcmd_(register|unregister|status|detect|export|targets|run|check|compat|binfmt)\(' "$S"/qus/*.c |
 	sed "s|$S/qus/||" | grep -v '^cmd_' | tr '\n' ' ')
 is "$users" "qus.c " "only the command table (qus.c) calls the commands"
 

@@ -8,6 +8,8 @@
 # src/, not by their paths.
 # shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
+# shellcheck source=../lib/options.sh
+. "$QUS_ROOT/tests/lib/options.sh"
 
 QUS_BUILD=${QUS_BUILD:-$QUS_ROOT/build-asan/qus-build}
 SRC=$QUS_ROOT/src
@@ -18,7 +20,14 @@ BUILD_MAN=$QUS_ROOT/doc/qus-build.1
 # "WHERE OPTION", WHERE as in the messages below.  Nothing else is exempt.
 QUOTED="
 qus --help|--privileged
+qus --help|--install
+qus --help|--uninstall
+qus --help|--mount
+qus(1) options-only mode|--install
+qus(1) options-only mode|--uninstall
+qus(1) options-only mode|--mount
 qus export --help|--import
+qus(1) binfmt|--credential
 qus(1) register|--reset
 qus(1) register|-p
 qus(1) unregister|--reset
@@ -30,6 +39,7 @@ qus(1) run|--add-subgids
 qus(1) run|--second-stage
 qus(1) options-only mode|-m
 qus-build(1)|--privileged
+qus-build(1)|--install
 qus-build(1)|--rm
 qus-build(1)|--reset
 qus-build(1)|-p
@@ -38,55 +48,6 @@ qus-build(1)|-m
 quoted() { case $QUOTED in *"
 $1|$2
 "*) return 0 ;; esac; return 1; }
-
-# The text of C function $1 in file $2 (by default the file under src/ that
-# defines it), from its first line to its closing brace.
-function_text() {
-	local file=${2:-$(grep -rlE --include='*.c' "^(static )?(int|void) $1\(" "$SRC" | head -n 1)}
-	[ -n "$file" ] || return 0
-	awk -v f="$1" '$0 ~ "^(static )?(int|void) " f "\\(" { on = 1 } on { print } on && /^}/ { exit }' "$file"
-}
-
-# The definition of macro $1 (with its continuation lines), from the file
-# under src/ that defines it.
-macro_text() {
-	local file
-	file=$(grep -rlE --include='*.[ch]' "^#define $1([^A-Za-z0-9_]|\$)" "$SRC" | head -n 1)
-	[ -n "$file" ] || return 0
-	awk -v m="$1" '$0 ~ "^#define " m "([^A-Za-z0-9_]|$)" { on = 1 }
-		on { print; if ($0 !~ /\\$/) exit }' "$file" | sed -E "1s/^#define +$1//"
-}
-
-# Lines of option entries on stdin, each line that is only a macro's NAME
-# (COMMON_LONGOPTS,) replaced by the macro's entries.
-expand_entries() {
-	local line
-	while IFS= read -r line; do
-		line=${line%\\}
-		if [[ $line =~ ^[[:space:]]*([A-Z][A-Z0-9_]*)[[:space:]]*,?[[:space:]]*$ ]]; then
-			macro_text "${BASH_REMATCH[1]}" | expand_entries
-		else
-			printf '%s\n' "$line"
-		fi
-	done
-}
-
-# The entries of the `struct option` arrays in C text $1.
-option_entries() { awk '/struct option/ { on = 1 } on { print } on && /};/ { on = 0 }' <<<"$1" | expand_entries; }
-
-# Every option C function $1 (in file $2) accepts, one per line: --long
-# from its option arrays, -x from the optstring of its getopt_long call.
-accepted_options() {
-	local text optstring i ch
-	text=$(function_text "$@")
-	option_entries "$text" | grep -oE '\{ *"[A-Za-z0-9][A-Za-z0-9-]*"' | sed -E 's/\{ *"/--/; s/"$//'
-	optstring=$(tr '\n' ' ' <<<"$text" | grep -oE 'getopt_long\([^"]*"[^"]*"' | sed -E 's/.*"([^"]*)"$/\1/')
-	optstring=${optstring##[+-]}
-	for ((i = 0; i < ${#optstring}; i++)); do
-		ch=${optstring:i:1}
-		[ "$ch" = : ] || printf -- '-%s\n' "$ch"
-	done
-}
 
 # The options text on stdin names: --long (--[no-]X as --X and --no-X) and
 # -x (a single letter, not part of a word).

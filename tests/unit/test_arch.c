@@ -160,6 +160,50 @@ static void test_byte_order_sibling(void **state)
 	assert_null(arch_with_byte_order(arch_find("s390x"), 1));
 }
 
+/*
+ * The OCI platforms of tonistiigi/binfmt's "supported" list: each is an
+ * alias of its own target, and the GOARCH targets have exactly these (the
+ * strings containerd's platforms.Format(Normalize()) gives).
+ */
+static void test_platforms(void **state)
+{
+	static const struct {
+		const char *target, *platforms;
+	} want[] = {
+		{ "x86_64", "linux/amd64" },
+		{ "aarch64", "linux/arm64" },
+		{ "arm", "linux/arm/v7 linux/arm/v6" },
+		{ "i386", "linux/386" },
+		{ "riscv64", "linux/riscv64" },
+		{ "ppc64le", "linux/ppc64le" },
+		{ "ppc64", "linux/ppc64" },
+		{ "s390x", "linux/s390x" },
+		{ "mips64el", "linux/mips64le" },
+		{ "mips64", "linux/mips64" },
+		{ "mipsel", "linux/mipsle" },
+		{ "mips", "linux/mips" },
+		{ "loongarch64", "linux/loong64" },
+	};
+	size_t with = 0;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		assert_string_equal(arch_find(want[i].target)->platforms, want[i].platforms);
+	for (size_t i = 0; i < QUS_NTARGETS; i++) {
+		const struct qus_target *t = &qus_targets[i];
+		const char *list = t->platforms;
+		char w[64];
+
+		assert_non_null(list);
+		with += list[0] != '\0';
+		while (next_word(&list, w, sizeof(w))) {
+			assert_ptr_equal(arch_find(w), t);
+			assert_int_equal(strncmp(w, "linux/", 6), 0);
+		}
+	}
+	assert_int_equal(with, ARRAY_SIZE(want));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_native_on_names_targets),
 		cmocka_unit_test(test_byte_order_sibling),
 		cmocka_unit_test(test_next_word),
+		cmocka_unit_test(test_platforms),
 	};
 	return qus_run_tests("arch", tests, ARRAY_SIZE(tests));
 }

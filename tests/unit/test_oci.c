@@ -55,6 +55,7 @@ static void test_layout(void **state)
 	struct oci_blob manifest, again;
 	struct oci_image img = { .arch = "amd64",
 				 .entrypoint = "/usr/bin/qus",
+				 .cmd = "binfmt",
 				 .created = 0,
 				 .version = "7.2-1",
 				 .source = "x.deb",
@@ -107,6 +108,7 @@ static void test_layout(void **state)
 	assert_string_equal(get(cfg, "os"), "linux");
 	assert_string_equal(get(cfg, "rootfs.diff_ids.0"), layer.diff_id);
 	assert_string_equal(get(cfg, "config.Entrypoint.0"), "/usr/bin/qus");
+	assert_string_equal(get(cfg, "config.Cmd.0"), "binfmt");
 	assert_string_equal(get(cfg, "created"), "1970-01-01T00:00:00Z");
 
 	json_object_put(index);
