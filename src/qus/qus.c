@@ -154,8 +154,13 @@ int qus_main(int argc, char **argv)
 	}
 	/* Options first: the register image's interfaces. */
 	ctx.binfmt_dir = BINFMT_DEFAULT_DIR;
-	if (binfmt_line(argc, argv))
-		return run_command(&ctx, find_command("binfmt"), argc, argv);
+	/* tonistiigi/binfmt's options-only line: `qus binfmt` with those options. */
+	if (binfmt_line(argc, argv)) {
+		const struct command *binfmt = find_command("binfmt");
+
+		if (binfmt)
+			return run_command(&ctx, binfmt, argc, argv);
+	}
 	optind = 0;
 	return cmd_compat(&ctx, argc, argv);
 }
