@@ -12,7 +12,7 @@ _qus_entry='--qemu-path --qemu-suffix --flags --persistent --no-persistent
 	--credential --no-credential --include-native --host'
 _qus_commands='register unregister status detect export targets run check binfmt help'
 declare -gA _qus_options=(
-	[register]="$_qus_common $_qus_entry --dry-run -n --quiet -q --replace"
+	[register]="$_qus_common $_qus_entry --dry-run -n --quiet -q --replace --podman --keep"
 	[unregister]="$_qus_common --all -a --quiet -q"
 	[status]="$_qus_common --json -j"
 	[detect]="$_qus_common"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "binfmt.h"
@@ -53,6 +54,12 @@ const char usage_register[] =
 	"  --podman                 register for this user's rootless podman (and builds\n"
 	"                           through it): in its user namespace's own binfmt_misc,\n"
 	"                           through `podman unshare`; no root needed (Linux 6.7)\n"
+	"  --keep[=SECONDS]         stay running after registering: hold binfmt_misc\n"
+	"                           open (an automount cannot expire; a container's\n"
+	"                           mount stays) and, every SECONDS (default 60),\n"
+	"                           register again what went missing or changed,\n"
+	"                           saying so; exit 0 on SIGTERM, SIGINT or SIGHUP,\n"
+	"                           leaving the entries (Kubernetes: doc/kubernetes)\n"
 	"  -n, --dry-run            print the register strings; write nothing\n"
 	"  -q, --quiet              print only errors and the summary of failures\n"
 	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
@@ -60,7 +67,11 @@ const char usage_register[] =
 	"  -V, --version            show the version and exit\n"
 	"\n"
 	"Exit status: 0 all registered, 1 a target failed (the others are still\n"
-	"processed), 2 usage error.\n";
+	"processed), 2 usage error.  With --keep: 1 if the first round failed, else 0\n"
+	"when stopped (later failures are said and tried again).\n";
+
+/* --keep's default: a vanished entry is back within a minute, at no measurable cost. */
+#define KEEP_DEFAULT_SECONDS 60
 
 /*
  * --podman: the same registration, in the calling user's rootless podman:
@@ -103,9 +114,57 @@ static noreturn void register_in_podman(const struct qus_ctx *ctx, char **args, 
 	die_errno(EXIT_FAIL, "register --podman: cannot run podman");
 }
 
+/*
+ * --keep: after a first round that succeeded, hold binfmt_misc open and
+ * register again every @seconds, saying only what changed.  Why it is
+ * worth a process: since Linux 6.7 entries live only as long as a mount of
+ * binfmt_misc does, so an automount that expires or a container's own
+ * mount that ends takes them along; an open directory keeps an automount
+ * busy (it never expires) and this process keeps its container, and with
+ * it that mount, alive.  Whatever removes entries meanwhile (another tool,
+ * a --reset) is undone within @seconds.
+ */
+static int keep_registered(struct qus_ctx *ctx, struct reg_request *req, unsigned long seconds)
+{
+	struct timespec interval = { .tv_sec = (time_t)seconds };
+	sigset_t stop;
+	int fd, sig;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	/* Taken only by sigtimedwait, never delivered: also as a container's PID 1. */
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	fd = binfmt_open(ctx->binfmt_dir);
+	if (fd < 0)
+		warn_err(fd, NULL, "--keep: cannot hold %s open", ctx->binfmt_dir);
+	if (!req->quiet)
+		printf("qus: keeping the entries registered (every %lus) until stopped\n", seconds);
+	fflush(stdout);
+	req->replace = false; /* --replace was for the first round only */
+	req->changes_only = true;
+	for (;;) {
+		sig = sigtimedwait(&stop, NULL, &interval);
+		if (sig > 0)
+			break;
+		if (errno != EAGAIN && errno != EINTR)
+			die_errno(EXIT_FAIL, "--keep: cannot wait for signals");
+		if (errno == EINTR)
+			continue;
+		(void)register_entries(ctx, req, NULL);
+		fflush(NULL);
+	}
+	if (!req->quiet)
+		printf("qus: stopped by signal %d; the entries stay registered\n", sig);
+	if (fd >= 0)
+		close(fd);
+	return EXIT_OK;
+}
+
 int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_REPLACE = 0x1200, OPT_PODMAN };
+	enum { OPT_REPLACE = 0x1200, OPT_PODMAN, OPT_KEEP };
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		ENTRY_LONGOPTS,
@@ -113,6 +172,7 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "podman", no_argument, NULL, OPT_PODMAN },
+		{ "keep", optional_argument, NULL, OPT_KEEP },
 		{ 0 },
 	};
 	struct reg_request req;
@@ -120,7 +180,8 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 	struct instance_info here;
 	/* The words as given (getopt reorders argv), for running again under podman. */
 	char **given = calloc((size_t)argc + 1, sizeof(char *));
-	int c, ngiven = 0;
+	int c, ngiven = 0, status;
+	unsigned long keep = 0;
 	bool podman = false;
 
 	if (!given)
@@ -146,11 +207,20 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 		case OPT_PODMAN:
 			podman = true;
 			break;
+		case OPT_KEEP:
+			keep = KEEP_DEFAULT_SECONDS;
+			if (optarg && (parse_uint(optarg, 86400, &keep) < 0 || keep == 0))
+				die_usage("register: --keep wants whole seconds, 1 to 86400, not '%s'",
+					  optarg);
+			break;
 		default:
 			common_option(ctx, c, argv, "register", usage_register);
 		}
 	}
 	entry_opts_finish(ctx, &eo, argv + optind, argc - optind, &req.what);
+	if (keep && req.dry_run)
+		die_usage("register: --keep and --dry-run exclude each other (a dry run writes "
+			  "nothing to keep)");
 	/* Already in podman's namespaces (podman unshare qus register --podman): go on. */
 	if (podman && !req.dry_run) {
 		instance_describe(&here);
@@ -158,5 +228,8 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 			register_in_podman(ctx, given, ngiven);
 	}
 	free(given);
-	return register_entries(ctx, &req, NULL);
+	status = register_entries(ctx, &req, NULL);
+	if (!keep || status != EXIT_OK)
+		return status;
+	return keep_registered(ctx, &req, keep);
 }

@@ -43,6 +43,8 @@ static void print_result(const struct reg_request *req, const struct binfmt_entr
 
 	if (req->quiet)
 		return;
+	if (req->changes_only && !strcmp(what, outcome_words[BINFMT_UNCHANGED]))
+		return;
 	flags_format(e->flags, flags);
 	fprintf(out_of(req), "%s: %s %s (flags: %s)\n", e->name, what, e->interpreter,
 		flags[0] ? flags : "none");
@@ -199,7 +201,7 @@ static void report_kernel_error(struct qus_ctx *ctx, const struct binfmt_entry *
 static void note_skip(const struct reg_request *req, struct reg_tally *t, struct qus_ctx *ctx,
 		      const struct qus_target *tg, enum plan_decision d)
 {
-	if (!req->what.targets.explicit) {
+	if (!req->what.targets.explicit || req->changes_only) {
 		size_t n = strlen(t->skipped);
 
 		snprintf(t->skipped + n, sizeof(t->skipped) - n, "%s%s", n ? " " : "", tg->name);
@@ -221,7 +223,10 @@ static void summarize(const struct reg_request *req, const struct reg_tally *t)
 	unsigned ok = t->done[BINFMT_ADDED] + t->done[BINFMT_REPLACED] + t->done[BINFMT_UNCHANGED] +
 		      t->done[BINFMT_ENABLED];
 
-	if (t->missing && !req->quiet)
+	if (req->changes_only && !t->failed &&
+	    t->done[BINFMT_ADDED] + t->done[BINFMT_REPLACED] + t->done[BINFMT_ENABLED] == 0)
+		return;
+	if (t->missing && !req->quiet && !req->changes_only)
 		warn("note: %u interpreter%s not in %s; without flag F %s must exist where "
 		     "the foreign programs run (e.g. inside each container)",
 		     t->missing, t->missing == 1 ? " is" : "s are", req->what.qemu_dir,
@@ -314,7 +319,7 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 
 	memset(&t, 0, sizeof(t));
 	guard_load_natives(&t.natives);
-	if (!ctx->host.target && !req->what.include_native)
+	if (!ctx->host.target && !req->what.include_native && !req->changes_only)
 		warn("note: this host's architecture '%s' is not in the table; no target is "
 		     "skipped as native",
 		     ctx->host.machine);
@@ -325,7 +330,7 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 		if (fd < 0)
 			return EXIT_FAIL;
 		/* Registered but never used: say so rather than leave users puzzled. */
-		if (binfmt_read_status(fd, &enabled) == 0 && !enabled)
+		if (binfmt_read_status(fd, &enabled) == 0 && !enabled && !req->changes_only)
 			warn("note: binfmt_misc is disabled as a whole, so no entry is used; enable "
 			     "it with 'echo 1 > %s/status'",
 			     ctx->binfmt_dir);
@@ -384,9 +389,10 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 	}
 	if (fd >= 0)
 		close(fd);
-	summarize(req, &t);
-	if (!req->dry_run && !req->quiet && fd >= 0)
+	/* Before the summary: the binfmt interface shows the last line as the result. */
+	if (!req->dry_run && !req->quiet && !req->changes_only && fd >= 0)
 		say_where(ctx);
+	summarize(req, &t);
 	if (registered)
 		*registered = t.done[BINFMT_ADDED] + t.done[BINFMT_REPLACED] +
 			      t.done[BINFMT_UNCHANGED] + t.done[BINFMT_ENABLED];

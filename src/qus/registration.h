@@ -25,6 +25,12 @@ struct reg_request {
 	 */
 	bool skip_absent;
 	/*
+	 * Say only what changed: entries registered, replaced or re-enabled,
+	 * and failures; silence when all were in place (`register --keep`'s
+	 * later rounds).  Skips and notes are not repeated either.
+	 */
+	bool changes_only;
+	/*
 	 * Where the results and the summary go; NULL: standard output.  The
 	 * binfmt interface keeps standard output for its JSON document.
 	 */

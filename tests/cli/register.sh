@@ -219,5 +219,37 @@ is "$ra,$rb" "0,0" "two concurrent registrations both exit 0"
 is "$(count_files "$BM"/qemu-*)" "$foreign" "... and every entry is there once"
 is "$(cat "$tmp/a" "$tmp/b")" "" "... without any error message"
 
+# --keep: what goes missing comes back; a signal ends it with the entries kept.
+"$QUS" unregister -q --all
+"$QUS" register --keep=1 aarch64 riscv64 >"$tmp/keep.out" 2>"$tmp/keep.err" &
+keeper=$!
+for _ in $(seq 50); do grep -q "keeping the entries" "$tmp/keep.out" && break; sleep 0.1; done
+like "$(cat "$tmp/keep.out")" "qus: keeping the entries registered (every 1s) until stopped" "--keep=1: registers, then says it keeps them"
+echo -1 >$BM/qemu-aarch64
+"$QUS" register -q --flags F riscv64 # as another tool might: other flags
+for _ in $(seq 50); do
+	[ -e $BM/qemu-aarch64 ] && grep -q "flags: $(default_flags)" $BM/qemu-riscv64 && break
+	sleep 0.1
+done
+check "... a removed entry is registered again within the interval" test -e $BM/qemu-aarch64
+like "$(cat $BM/qemu-riscv64)" "flags: $(default_flags)" "... and one changed meanwhile is put back as asked"
+like "$(cat "$tmp/keep.out")" "qemu-aarch64: registered /usr/bin/qemu-aarch64-static" "... saying which"
+sleep 1.5
+is "$(grep -c ': unchanged,' "$tmp/keep.out")" 0 "... and nothing about entries that stayed in place"
+kill -TERM $keeper
+wait $keeper
+is "$?" 0 "SIGTERM ends --keep with exit 0"
+like "$(tail -1 "$tmp/keep.out")" "qus: stopped by signal 15; the entries stay registered" "... saying the entries stay"
+check "... and they do" test -e $BM/qemu-aarch64
+is "$(grep -v 'note: registered in the binfmt_misc of this user namespace' "$tmp/keep.err")" "" \
+	"--keep wrote no error (the first round's note on the private instance only)"
+run "$QUS" register --keep=0 aarch64
+rc_is 2 "--keep=0: usage error"
+like "$err" "qus: register: --keep wants whole seconds, 1 to 86400, not '0'" "... naming the value and the range"
+run "$QUS" register --keep --dry-run aarch64
+rc_is 2 "--keep with --dry-run: usage error"
+run timeout 5 "$QUS" register --keep --qemu-path "$tmp/nonexistent" --flags F aarch64
+rc_is 1 "--keep whose first round fails: exit 1 at once, not kept"
+
 rm -rf "$tmp"
 done_testing
