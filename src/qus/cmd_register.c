@@ -210,8 +210,9 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 		case OPT_KEEP:
 			keep = KEEP_DEFAULT_SECONDS;
 			if (optarg && (parse_uint(optarg, 86400, &keep) < 0 || keep == 0))
-				die_usage("register: --keep wants whole seconds, 1 to 86400, not '%s'",
-					  optarg);
+				die_usage(
+					"register: --keep wants whole seconds, 1 to 86400, not '%s'",
+					optarg);
 			break;
 		default:
 			common_option(ctx, c, argv, "register", usage_register);
