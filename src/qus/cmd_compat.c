@@ -179,7 +179,7 @@ static int compat_act(struct qus_ctx *ctx, const struct compat_request *rq)
 
 	if (rq->reset) {
 		struct target_set none = { { false }, false };
-		int r = remove_entries(ctx, &none, true, false);
+		int r = remove_entries(ctx, &none, true, REMOVAL_SAY_ALL);
 
 		/* Without binfmt_misc, registering would only repeat the same error. */
 		if (r < 0)

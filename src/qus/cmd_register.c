@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "binfmt.h"
 #include "commands.h"
 #include "diag.h"
 #include "instance.h"
+#include "keeping.h"
 #include "guard.h"
 #include "options.h"
 #include "paths.h"
@@ -70,9 +70,6 @@ const char usage_register[] =
 	"processed), 2 usage error.  With --keep: 1 if the first round failed, else 0\n"
 	"when stopped (later failures are said and tried again).\n";
 
-/* --keep's default: a vanished entry is back within a minute, at no measurable cost. */
-#define KEEP_DEFAULT_SECONDS 60
-
 /*
  * --podman: the same registration, in the calling user's rootless podman:
  * run again under `podman unshare`, which joins (and if needed starts) the
@@ -114,52 +111,10 @@ static noreturn void register_in_podman(const struct qus_ctx *ctx, char **args, 
 	die_errno(EXIT_FAIL, "register --podman: cannot run podman");
 }
 
-/*
- * --keep: after a first round that succeeded, hold binfmt_misc open and
- * register again every @seconds, saying only what changed.  Why it is
- * worth a process: since Linux 6.7 entries live only as long as a mount of
- * binfmt_misc does, so an automount that expires or a container's own
- * mount that ends takes them along; an open directory keeps an automount
- * busy (it never expires) and this process keeps its container, and with
- * it that mount, alive.  Whatever removes entries meanwhile (another tool,
- * a --reset) is undone within @seconds.
- */
-static int keep_registered(struct qus_ctx *ctx, struct reg_request *req, unsigned long seconds)
+/* A later round of --keep: what changed, and failures, only. */
+static void register_round(struct qus_ctx *ctx, void *arg)
 {
-	struct timespec interval = { .tv_sec = (time_t)seconds };
-	sigset_t stop;
-	int fd, sig;
-
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	/* Taken only by sigtimedwait, never delivered: also as a container's PID 1. */
-	sigprocmask(SIG_BLOCK, &stop, NULL);
-	fd = binfmt_open(ctx->binfmt_dir);
-	if (fd < 0)
-		warn_err(fd, NULL, "--keep: cannot hold %s open", ctx->binfmt_dir);
-	if (!req->quiet)
-		printf("qus: keeping the entries registered (every %lus) until stopped\n", seconds);
-	fflush(stdout);
-	req->replace = false; /* --replace was for the first round only */
-	req->changes_only = true;
-	for (;;) {
-		sig = sigtimedwait(&stop, NULL, &interval);
-		if (sig > 0)
-			break;
-		if (errno != EAGAIN && errno != EINTR)
-			die_errno(EXIT_FAIL, "--keep: cannot wait for signals");
-		if (errno == EINTR)
-			continue;
-		(void)register_entries(ctx, req, NULL);
-		fflush(NULL);
-	}
-	if (!req->quiet)
-		printf("qus: stopped by signal %d; the entries stay registered\n", sig);
-	if (fd >= 0)
-		close(fd);
-	return EXIT_OK;
+	(void)register_entries(ctx, arg, NULL);
 }
 
 int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
@@ -208,11 +163,7 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 			podman = true;
 			break;
 		case OPT_KEEP:
-			keep = KEEP_DEFAULT_SECONDS;
-			if (optarg && (parse_uint(optarg, 86400, &keep) < 0 || keep == 0))
-				die_usage(
-					"register: --keep wants whole seconds, 1 to 86400, not '%s'",
-					optarg);
+			keep = keep_parse("register", optarg);
 			break;
 		default:
 			common_option(ctx, c, argv, "register", usage_register);
@@ -232,5 +183,7 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 	status = register_entries(ctx, &req, NULL);
 	if (!keep || status != EXIT_OK)
 		return status;
-	return keep_registered(ctx, &req, keep);
+	req.replace = false; /* --replace was for the first round only */
+	req.changes_only = true;
+	return keep_until_stopped(ctx, keep, req.quiet, "registered", register_round, &req);
 }

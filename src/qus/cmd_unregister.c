@@ -9,6 +9,7 @@
 #include "binfmt.h"
 #include "commands.h"
 #include "diag.h"
+#include "keeping.h"
 #include "options.h"
 #include "removal.h"
 #include "util.h"
@@ -24,23 +25,44 @@ const char usage_unregister[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all                every qemu-* entry\n"
+	"  --keep[=SECONDS]         stay running after removing: every SECONDS (default\n"
+	"                           60) remove again those that came back, saying so;\n"
+	"                           exit 0 on SIGTERM, SIGINT or SIGHUP\n"
 	"  -q, --quiet              print only errors\n"
 	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
-	"Exit status: 0 done, 1 an entry could not be removed, 2 usage error.\n";
+	"Exit status: 0 done, 1 an entry could not be removed, 2 usage error.  With\n"
+	"--keep: 1 if the first round failed, else 0 when stopped.\n";
+
+struct removal_round {
+	const struct target_set *set;
+	bool all;
+};
+
+/* A later round of --keep: only entries that came back are said. */
+static void removal_round(struct qus_ctx *ctx, void *arg)
+{
+	const struct removal_round *r = arg;
+
+	(void)remove_entries(ctx, r->set, r->all, REMOVAL_SAY_CHANGES);
+}
 
 int cmd_unregister(struct qus_ctx *ctx, int argc, char **argv)
 {
+	enum { OPT_KEEP = 0x1300 };
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "all", no_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "keep", optional_argument, NULL, OPT_KEEP },
 		{ 0 },
 	};
 	struct target_set set;
+	struct removal_round round;
 	bool all = false, quiet = false;
+	unsigned long keep = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, ":haqV", longopts, NULL)) != -1) {
@@ -50,6 +72,9 @@ int cmd_unregister(struct qus_ctx *ctx, int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case OPT_KEEP:
+			keep = keep_parse("unregister", optarg);
 			break;
 		default:
 			common_option(ctx, c, argv, "unregister", usage_unregister);
@@ -62,5 +87,11 @@ int cmd_unregister(struct qus_ctx *ctx, int argc, char **argv)
 		die_usage(
 			"unregister: name the targets to remove, or --all for every qemu-* entry");
 	parse_targets_or_die(argv + optind, argc - optind, &set);
-	return remove_entries(ctx, &set, all, quiet) == EXIT_OK ? EXIT_OK : EXIT_FAIL;
+	if (remove_entries(ctx, &set, all, quiet ? REMOVAL_SAY_ERRORS : REMOVAL_SAY_ALL) != EXIT_OK)
+		return EXIT_FAIL;
+	if (!keep)
+		return EXIT_OK;
+	round.set = &set;
+	round.all = all;
+	return keep_until_stopped(ctx, keep, quiet, "unregistered", removal_round, &round);
 }

@@ -13,16 +13,16 @@
 #include "util.h"
 
 /*
- * Results go to @out (NULL: quiet); @said: an error of binfmt_misc as a
- * whole was reported already.
+ * Results go to @out (NULL: quiet), "not registered" only if @absent too;
+ * @said: an error of binfmt_misc as a whole was reported already.
  */
-static int remove_one(struct qus_ctx *ctx, int fd, const char *name, FILE *out, unsigned *n,
-		      bool *said)
+static int remove_one(struct qus_ctx *ctx, int fd, const char *name, FILE *out, bool absent,
+		      unsigned *n, bool *said)
 {
 	int r = binfmt_remove(fd, name);
 
 	if (r == -ENOENT) {
-		if (out)
+		if (out && absent)
 			fprintf(out, "%s: not registered\n", name);
 		return 0;
 	}
@@ -43,9 +43,11 @@ static int remove_one(struct qus_ctx *ctx, int fd, const char *name, FILE *out, 
 	return 0;
 }
 
-int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all, bool quiet)
+int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all,
+		   enum removal_say say)
 {
-	FILE *out = quiet ? NULL : stdout;
+	FILE *out = say == REMOVAL_SAY_ERRORS ? NULL : stdout;
+	bool absent = say == REMOVAL_SAY_ALL;
 	unsigned removed = 0, failed = 0;
 	bool said = false;
 	/*
@@ -68,7 +70,7 @@ int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 		}
 		for (size_t i = 0; i < count; i++)
 			if (plan_is_qemu_entry(names[i]) &&
-			    remove_one(ctx, fd, names[i], out, &removed, &said))
+			    remove_one(ctx, fd, names[i], out, absent, &removed, &said))
 				failed++;
 		binfmt_free_names(names, count);
 	} else {
@@ -78,12 +80,12 @@ int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all, 
 			if (!set->want[i])
 				continue;
 			plan_entry_name(&qus_targets[i], name, sizeof(name));
-			if (remove_one(ctx, fd, name, out, &removed, &said))
+			if (remove_one(ctx, fd, name, out, absent, &removed, &said))
 				failed++;
 		}
 	}
 	close(fd);
-	if (!quiet || failed)
+	if (say == REMOVAL_SAY_ALL || failed || (say == REMOVAL_SAY_CHANGES && removed))
 		printf("qus: %u removed, %u failed\n", removed, failed);
 	return failed ? EXIT_FAIL : EXIT_OK;
 }
@@ -119,7 +121,7 @@ int remove_matching(struct qus_ctx *ctx, char *const *patterns, size_t npatterns
 					names[i]);
 				continue;
 			}
-			if (remove_one(ctx, fd, names[i], out, &removed, &said))
+			if (remove_one(ctx, fd, names[i], out, true, &removed, &said))
 				failed++;
 			/* One pattern after another may match it again: it is gone or reported. */
 			free(names[i]);

@@ -13,12 +13,20 @@
 #include "context.h"
 #include "plan.h"
 
+/* What remove_entries prints besides errors. */
+enum removal_say {
+	REMOVAL_SAY_ALL,     /* each entry and the summary */
+	REMOVAL_SAY_CHANGES, /* entries removed and the summary, only if one was */
+	REMOVAL_SAY_ERRORS,  /* the summary only if something failed */
+};
+
 /*
  * Remove qemu-<t> for the targets in @set, or every qemu-* entry if @all.
  * EXIT_OK, EXIT_FAIL (an entry could not be removed), or -1 if binfmt_misc
  * could not be opened at all (reported).
  */
-int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all, bool quiet);
+int remove_entries(struct qus_ctx *ctx, const struct target_set *set, bool all,
+		   enum removal_say say);
 
 /*
  * Remove the entries whose names match one of the shell patterns

@@ -251,5 +251,20 @@ rc_is 2 "--keep with --dry-run: usage error"
 run timeout 5 "$QUS" register --keep --qemu-path "$tmp/nonexistent" --flags F aarch64
 rc_is 1 "--keep whose first round fails: exit 1 at once, not kept"
 
+# unregister --keep: what comes back is removed again, saying so.
+"$QUS" unregister --keep=1 --all >"$tmp/unkeep.out" 2>&1 &
+keeper=$!
+for _ in $(seq 50); do grep -q "keeping the entries" "$tmp/unkeep.out" && break; sleep 0.1; done
+like "$(cat "$tmp/unkeep.out")" "qus: keeping the entries unregistered (every 1s) until stopped" "unregister --keep=1: removes, then keeps them removed"
+is "$(count_files "$BM"/qemu-*)" 0 "... every qemu-* entry is gone"
+"$QUS" register -q s390x
+for _ in $(seq 50); do [ -e $BM/qemu-s390x ] || break; sleep 0.1; done
+check "... one registered again is removed within the interval" test ! -e $BM/qemu-s390x
+like "$(cat "$tmp/unkeep.out")" "qemu-s390x: removed" "... saying which"
+kill -INT $keeper
+wait $keeper
+is "$?" 0 "SIGINT ends unregister --keep with exit 0"
+is "$(grep -c 'not registered' "$tmp/unkeep.out")" 0 "... and it never listed entries that were absent"
+
 rm -rf "$tmp"
 done_testing
