@@ -24,7 +24,7 @@ PACKAGES="$PACKAGES_REGISTER pkg-config libcmocka-dev libjson-c-dev
 binfmt-support systemd util-linux jq groff-base man-db file clang-format shellcheck
 clang libclang-rt-14-dev valgrind libdeflate-tools
 uidmap debootstrap passwd libarchive-dev liblzma-dev libdeflate-dev libssl-dev rpm zstd skopeo umoci
-podman runc buildah docker-registry curl
+podman runc buildah docker-registry curl catatonit python3-kubernetes python3-yaml
 $(for t in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi riscv64-linux-gnu s390x-linux-gnu \
 	powerpc64le-linux-gnu powerpc64-linux-gnu powerpc-linux-gnu mips-linux-gnu mipsel-linux-gnu \
 	mips64-linux-gnuabi64 mips64el-linux-gnuabi64 m68k-linux-gnu sh4-linux-gnu alpha-linux-gnu \

@@ -149,10 +149,11 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 	 * they never reach the host at all.)
 	 */
 	if (access == BINFMT_WRITE && instance_in_container() && instance_userns_is_initial() &&
-	    kernel_drops_entries_on_umount(ctx))
+	    kernel_drops_entries_on_umount(ctx) && !ctx->keeping)
 		warn("warning: entries last only while binfmt_misc is mounted somewhere, and this "
 		     "mount ends with this container; mount binfmt_misc on the host first "
-		     "(mount -t binfmt_misc binfmt_misc %s)",
-		     BINFMT_DEFAULT_DIR);
+		     "(mount -t binfmt_misc binfmt_misc %s; with systemd, 'ls %s' triggers its "
+		     "automount), or keep a container running 'qus register --keep'",
+		     BINFMT_DEFAULT_DIR, BINFMT_DEFAULT_DIR);
 	return reopen(dir);
 }

@@ -180,6 +180,7 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 			register_in_podman(ctx, given, ngiven);
 	}
 	free(given);
+	ctx->keeping = keep > 0;
 	status = register_entries(ctx, &req, NULL);
 	if (!keep || status != EXIT_OK)
 		return status;

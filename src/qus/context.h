@@ -6,11 +6,15 @@
 #ifndef QUS_CONTEXT_H
 #define QUS_CONTEXT_H
 
+#include <stdbool.h>
+
 #include "host.h"
 
 struct qus_ctx {
 	const char *binfmt_dir; /* --binfmt-dir */
 	struct qus_host host;
+	/* --keep: this process stays, and with it its container and that one's mounts. */
+	bool keeping;
 };
 
 #endif

@@ -64,3 +64,18 @@ pod_foreign_image() {
 pod_load_oci() {
 	skopeo copy -q "oci:$1:$2" "containers-storage:[vfs@$W/storage+$W/run]$3:$2"
 }
+
+# Debian's docker-registry on 127.0.0.1, on the first free port from $1,
+# storing under $W/registry; sets REG_PORT and REG_PID (stopped by the
+# suite's pod_extra_cleanup).  Fails if it does not answer within 5 s.
+pod_registry_start() {
+	local port
+	for port in $(seq "$1" $(($1 + 49))); do ss -ltn | grep -q ":$port " || break; done
+	mkdir -p "$W/registry"
+	printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+		"$W/registry" "$port" >"$W/registry.yml"
+	docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
+	REG_PID=$! REG_PORT=$port
+	for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && return 0; sleep 0.1; done
+	return 1
+}

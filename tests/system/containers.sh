@@ -31,13 +31,8 @@ pod_extra_cleanup() { [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null && wait "
 pod_suite_begin
 
 # --- a registry on 127.0.0.1, on a free port -------------------------------------------
-for port in $(seq 5055 5099); do ss -ltn | grep -q ":$port " || break; done
-mkdir -p "$W/registry"
-printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
-	"$W/registry" "$port" >"$W/registry.yml"
-docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
-REG_PID=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+pod_registry_start 5055
+port=$REG_PORT
 check "docker-registry answers on 127.0.0.1:$port" curl -fso /dev/null "http://127.0.0.1:$port/v2/"
 REPO=127.0.0.1:$port/qus/qemu-user-static
 

@@ -119,13 +119,8 @@ for a in $TRIXIE; do
 done
 
 # --- the registry round trip ---------------------------------------------------------------
-for port in $(seq 5100 5149); do ss -ltn | grep -q ":$port " || break; done
-mkdir -p "$W/registry"
-printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
-	"$W/registry" "$port" >"$W/registry.yml"
-docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
-REG_PID=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+pod_registry_start 5100
+port=$REG_PORT
 # The index of every platform (register: each host's qus alone, small to
 # pull 8 times) and latest, pushed as qus-publish pushes every tag.
 REPO=127.0.0.1:$port/qus/hosts

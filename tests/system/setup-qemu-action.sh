@@ -55,13 +55,8 @@ qemu_flags() { (cd $HG_DIR && cat qemu-* 2>/dev/null | sed -n 's/^flags: *//p' |
 foreign=$("$QUS_STATIC" targets --json | jq -r '[.targets[] | select(.native == "no")] | length')
 
 # --- a registry on 127.0.0.1, on a free port; the images published and pulled back ------
-for port in $(seq 5100 5149); do ss -ltn | grep -q ":$port " || break; done
-mkdir -p "$W/registry"
-printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
-	"$W/registry" "$port" >"$W/registry.yml"
-docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
-REG_PID=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+pod_registry_start 5100
+port=$REG_PORT
 check "docker-registry answers on 127.0.0.1:$port" curl -fso /dev/null "http://127.0.0.1:$port/v2/"
 IMAGE=127.0.0.1:$port/qus/qemu-user-static:latest
 
