@@ -25,6 +25,7 @@ binfmt-support systemd util-linux jq groff-base man-db file clang-format shellch
 clang libclang-rt-14-dev valgrind libdeflate-tools
 uidmap debootstrap passwd libarchive-dev liblzma-dev libdeflate-dev libssl-dev rpm zstd skopeo umoci
 podman runc buildah docker-registry curl catatonit python3-kubernetes python3-yaml
+qemu-system-x86 cpio busybox-static xz-utils binutils
 $(for t in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi riscv64-linux-gnu s390x-linux-gnu \
 	powerpc64le-linux-gnu powerpc64-linux-gnu powerpc-linux-gnu mips-linux-gnu mipsel-linux-gnu \
 	mips64-linux-gnuabi64 mips64el-linux-gnuabi64 m68k-linux-gnu sh4-linux-gnu alpha-linux-gnu \
@@ -38,6 +39,10 @@ gcc-12-multilib-mips64-linux-gnuabi64 libc6-dev-mipsn32-mips64-cross
 gcc-12-multilib-mips64el-linux-gnuabi64 libc6-dev-mipsn32-mips64el-cross
 gcc-12-multilib-sparc64-linux-gnu libc6-dev-sparc-sparc64-cross
 binutils-or1k-elf binutils-xtensa-lx106 llvm-19"
+# qemu-system-x86, cpio, busybox-static, xz-utils and binutils (readelf)
+# boot Debian trixie's kernel with a small initramfs for the automount suite
+# (tests/system/automount.sh, tests/lib/vm.sh): this machine's kernel may
+# have no autofs.
 # The cross compilers and C libraries above build the test matrix's static
 # Hello Worlds (tests/system/matrix.sh) and, with their binutils, check the
 # embedded probe bytes (tests/static/probes.sh); qus itself needs none.
@@ -220,6 +225,10 @@ fixtures() {
 	hosts_fixture trixie $HOSTS_TRIXIE || failed=1
 	# shellcheck disable=SC2086
 	hosts_fixture sid $HOSTS_SID || failed=1
+	# The virtual machine's kernel (trixie's cloud flavour), into
+	# /var/cache/qus-tests/kernel, where tests/lib/vm.sh looks first.
+	# shellcheck source=tests/lib/vm.sh
+	(QUS_ROOT=$PWD && . tests/lib/vm.sh && vm_kernel_deb >/dev/null) || failed=1
 	return $failed
 }
 
