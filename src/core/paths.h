@@ -9,6 +9,14 @@
 #define BINFMT_STATUS	   "status"
 
 /*
+ * A second mount of binfmt_misc that qus keeps when the first is an
+ * automount that expires (automount.c): one superblock per user namespace,
+ * so this one keeps the entries alive.  /run: gone at reboot, as they are.
+ */
+#define BINFMT_KEEP_PARENT "/run/qus"
+#define BINFMT_KEEP_DIR	   BINFMT_KEEP_PARENT "/binfmt_misc"
+
+/*
  * Where the emulators are.  The commands look for qemu-T-static, then
  * qemu-T there (emulator.c); the options-only mode keeps the seeds'
  * register.sh exactly: --qemu-path /usr/bin --qemu-suffix -static.

@@ -42,7 +42,7 @@ const char *register_error_hint(int err, unsigned flags, const struct qus_host *
 	return "";
 }
 
-static bool kernel_drops_entries_on_umount(struct qus_ctx *ctx)
+bool kernel_drops_entries_on_umount(struct qus_ctx *ctx)
 {
 	struct qus_host h = ctx->host;
 

@@ -25,6 +25,13 @@ enum binfmt_access { BINFMT_READ, BINFMT_WRITE, BINFMT_READ_MOUNT };
  */
 int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access);
 
+/*
+ * Whether this kernel drops the entries with the last mount of binfmt_misc
+ * (Linux 6.7 and later: an instance per user namespace, its entries in the
+ * superblock).
+ */
+bool kernel_drops_entries_on_umount(struct qus_ctx *ctx);
+
 /* What to do about an errno from writing to binfmt_misc, or "". */
 const char *binfmt_hint(int err);
 

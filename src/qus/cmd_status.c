@@ -12,7 +12,9 @@
 #include "binfmt_access.h"
 #include "commands.h"
 #include "diag.h"
+#include "automount.h"
 #include "instance.h"
+#include "paths.h"
 #include "emulator.h"
 #include "json.h"
 #include "options.h"
@@ -50,6 +52,8 @@ struct status {
 	bool enabled;
 	bool own; /* this user namespace's instance (not an ancestor's) */
 	struct instance_info in;
+	struct automount_state am;
+	bool am_expires; /* the automount's expiry would take the entries */
 	struct status_row *rows;
 	size_t count;
 };
@@ -76,6 +80,8 @@ static int collect(struct qus_ctx *ctx, struct status *st, const struct target_s
 	st->mounted = true;
 	st->own = binfmt_is_ours(fd) != 0;
 	instance_describe(&st->in);
+	if (automount_look(ctx, &st->am) == 0)
+		st->am_expires = automount_expires(ctx, &st->am);
 	r = binfmt_read_status(fd, &st->enabled);
 	if (r == 0)
 		r = binfmt_list(fd, &names, &count);
@@ -139,6 +145,18 @@ static void print_json(struct qus_ctx *ctx, const struct status *st)
 	else
 		jw_null(&w, "pause_pid");
 	jw_end_object(&w);
+	if (st->mounted && st->am.at.autofs) {
+		jw_begin_object(&w, "automount");
+		if (st->am.at.autofs_timeout >= 0)
+			jw_uint(&w, "timeout", (unsigned long long)st->am.at.autofs_timeout);
+		else
+			jw_null(&w, "timeout");
+		jw_bool(&w, "expiry_drops_entries", st->am_expires);
+		jw_string(&w, "kept_on", st->am.kept ? BINFMT_KEEP_DIR : NULL);
+		jw_end_object(&w);
+	} else {
+		jw_null(&w, "automount");
+	}
 	jw_begin_object(&w, "host");
 	jw_string(&w, "machine", ctx->host.machine);
 	jw_string(&w, "target", ctx->host.target ? ctx->host.target->name : NULL);
@@ -216,6 +234,31 @@ static void say_instance(const struct qus_ctx *ctx, const struct status *st)
 	}
 }
 
+/* Behind an automount: whether its expiry would take the entries, and what keeps them. */
+static void say_automount(const struct qus_ctx *ctx, const struct status *st)
+{
+	char when[48] = "when idle";
+
+	if (!st->am.at.autofs)
+		return;
+	if (st->am.at.autofs_timeout > 0)
+		snprintf(when, sizeof(when), "after %ld s idle", st->am.at.autofs_timeout);
+	if (st->am.at.autofs_timeout == 0)
+		printf("%s is an automount that never expires\n", ctx->binfmt_dir);
+	else if (st->am.kept)
+		printf("%s is an automount that unmounts binfmt_misc %s; the entries outlive it: "
+		       "binfmt_misc is also mounted on %s\n",
+		       ctx->binfmt_dir, when, BINFMT_KEEP_DIR);
+	else if (st->am_expires)
+		printf("%s is an automount that unmounts binfmt_misc %s, and the entries with it "
+		       "(Linux 6.7 and later): 'qus register' keeps them\n",
+		       ctx->binfmt_dir, when);
+	else
+		printf("%s is an automount that unmounts binfmt_misc %s (this kernel keeps the "
+		       "entries)\n",
+		       ctx->binfmt_dir, when);
+}
+
 static void print_human(struct qus_ctx *ctx, const struct status *st)
 {
 	unsigned qemu = 0;
@@ -235,6 +278,7 @@ static void print_human(struct qus_ctx *ctx, const struct status *st)
 	printf("binfmt_misc on %s: %s, %zu entries (%u QEMU)\n", ctx->binfmt_dir,
 	       st->enabled ? "enabled" : "DISABLED (no entry is used)", st->count, qemu);
 	say_instance(ctx, st);
+	say_automount(ctx, st);
 	if (!st->count)
 		return;
 	printf("%-20s %-12s %-8s %-5s %-8s %s\n", "NAME", "TARGET", "STATE", "FLAGS", "QEMU",

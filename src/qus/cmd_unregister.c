@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "automount.h"
 #include "binfmt.h"
 #include "commands.h"
 #include "diag.h"
@@ -90,6 +91,7 @@ int cmd_unregister(struct qus_ctx *ctx, int argc, char **argv)
 	ctx->keeping = keep > 0;
 	if (remove_entries(ctx, &set, all, quiet ? REMOVAL_SAY_ERRORS : REMOVAL_SAY_ALL) != EXIT_OK)
 		return EXIT_FAIL;
+	automount_release(ctx, quiet);
 	if (!keep)
 		return EXIT_OK;
 	round.set = &set;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "binfmt.h"
+#include "automount.h"
 #include "binfmt_access.h"
 #include "diag.h"
 #include "emulator.h"
@@ -392,6 +393,10 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 	/* Before the summary: the binfmt interface shows the last line as the result. */
 	if (!req->dry_run && !req->quiet && !req->changes_only && fd >= 0)
 		say_where(ctx);
+	if (!req->dry_run && fd >= 0 &&
+	    t.done[BINFMT_ADDED] + t.done[BINFMT_REPLACED] + t.done[BINFMT_UNCHANGED] +
+		    t.done[BINFMT_ENABLED])
+		automount_keep(ctx, req->quiet);
 	summarize(req, &t);
 	if (registered)
 		*registered = t.done[BINFMT_ADDED] + t.done[BINFMT_REPLACED] +

@@ -14,8 +14,12 @@
 #
 #   expiry   the problem: registered, idle, expired, gone
 #   second   the fix without qus: a second mount taken before the expiry
-#   qus      qus register and status there (printed: the place for the
-#            assertions of qus's own handling of the automount)
+#   qus      qus register there: it sees the automount's timeout in
+#            mountinfo and mounts binfmt_misc on /run/qus/binfmt_misc too,
+#            so the entry outlives the expiry; qus unregister of the last
+#            entry lets that mount go
+#   never    an automount without a timeout (systemd's default): nothing
+#            expires, so qus keeps no mount of its own
 #
 # Each scenario is a guest script printing KEY=VALUE lines (vm.sh's kv and
 # out); the checks below read them back.  To add one: a scenario_NAME
@@ -31,7 +35,7 @@ QEMU_AARCH64=${QUS_VM_QEMU_AARCH64:-/usr/bin/qemu-aarch64-static}
 # program that must run before the expiry starts a moment after the last
 # use, and a guest under TCG on a busy host can stall for a second.
 TIMEOUT=2
-SCENARIOS="expiry second qus"
+SCENARIOS="expiry second qus never"
 
 give_up() {
 	skip "binfmt_misc behind an automount" "$1"
@@ -138,19 +142,34 @@ out relist ls $BM
 EOF
 }
 
-# qus on such a host: what it does today, printed for the checks to come.
+# qus on such a host: it keeps the entries through the expiry.
 scenario_qus() {
 	cat <<'EOF'
 automount
 out register qus register aarch64
 out status qus status
+out json qus status --json
 used
-out mounts grep binfmt_misc /proc/self/mountinfo
+kv keep "$(mounts_at /run/qus/binfmt_misc)"
 out before rawexec $ARM64 uname -m
 wait_expiry idle
-out mounts.after grep binfmt_misc /proc/self/mountinfo
 out after rawexec $ARM64 uname -m
-out status.after qus status
+out status.after qus status aarch64
+out again qus register aarch64
+out unregister qus unregister aarch64
+kv keep.after "$(mounts_at /run/qus/binfmt_misc)"
+out parent ls /run
+EOF
+}
+
+# An automount that never expires (TimeoutIdleSec=0, systemd's default).
+scenario_never() {
+	cat <<'EOF'
+TIMEOUT=0
+automount
+out register qus register aarch64
+out status qus status
+kv keep "$(mounts_at /run/qus/binfmt_misc)"
 EOF
 }
 
@@ -233,20 +252,33 @@ failed_before=$TAP_FAILED
 if booted $s; then
 	common
 	is "$(v register.rc)" 0 "$s: qus register aarch64 through the automount: exit 0"
-	like "$(o status)" qemu-aarch64 "$s: qus status lists qemu-aarch64"
+	like "$(o register)" "qus: note: /proc/sys/fs/binfmt_misc is an automount that unmounts binfmt_misc after $TIMEOUT s idle, and the entries would go with it (Linux 6.7 and later): binfmt_misc is mounted on /run/qus/binfmt_misc too" \
+		"$s: ... it sees the automount's timeout and says it keeps a mount of its own"
+	is "$(v keep)" binfmt_misc "$s: ... binfmt_misc is mounted on /run/qus/binfmt_misc"
+	like "$(o status)" "is an automount that unmounts binfmt_misc after $TIMEOUT s idle; the entries outlive it: binfmt_misc is also mounted on /run/qus/binfmt_misc" \
+		"$s: qus status says so"
+	is "$(o json | jq -c .automount)" '{"timeout":'"$TIMEOUT"',"expiry_drops_entries":true,"kept_on":"/run/qus/binfmt_misc"}' \
+		"$s: ... and status --json"
 	is "$(o before)" aarch64 "$s: an arm64 busybox runs"
-	# What qus does about the automount: printed until it is checked.
-	diag "qus register aarch64 (exit $(v register.rc)):"
-	diag "$(o register)"
-	diag "qus status (exit $(v status.rc)):"
-	diag "$(o status)"
-	diag "binfmt_misc mounts after qus register:"
-	diag "$(o mounts)"
-	diag "idle: expired=$(v idle.expired) $(v idle.idle) s after the last use; binfmt_misc mounts then:"
-	diag "$(o mounts.after)"
-	diag "the arm64 program after that (exit $(v after.rc)): $(o after)"
-	diag "qus status after that (exit $(v status.after.rc)):"
-	diag "$(o status.after)"
+	is "$(v idle.expired)" yes "$s: the automount still expires ($(v idle.idle) s after the last use)"
+	is "$(o after)" aarch64 "$s: after the expiry the arm64 program still runs: the entry outlived it"
+	like "$(o status.after)" "qemu-aarch64 " "$s: ... and qus status, mounting binfmt_misc again, lists it"
+	is "$(v again.rc)" 0 "$s: qus register again: exit 0"
+	unlike "$(o again)" "note: /proc/sys/fs/binfmt_misc is an automount" "$s: ... no second mount, nothing said"
+	like "$(o unregister)" "qus: note: no entry left: unmounted /run/qus/binfmt_misc" "$s: qus unregister of the last entry lets the kept mount go, saying so"
+	is "$(v keep.after)" "" "$s: ... /run/qus/binfmt_misc is not mounted any more"
+	unlike "$(o parent)" qus "$s: ... and /run/qus is gone"
+fi
+tail_on_failure "$failed_before"
+
+s=never
+failed_before=$TAP_FAILED
+if booted $s; then
+	is "$(v armed.rc)/$(v armed)" 0/autofs "$s: an automount without a timeout"
+	is "$(v register.rc)" 0 "$s: qus register aarch64: exit 0"
+	unlike "$(o register)" "is an automount" "$s: ... nothing to say: it never expires"
+	is "$(v keep)" "" "$s: ... and no mount of its own"
+	like "$(o status)" "/proc/sys/fs/binfmt_misc is an automount that never expires" "$s: qus status says it never expires"
 fi
 tail_on_failure "$failed_before"
 
