@@ -218,11 +218,17 @@ static void note_skip(const struct reg_request *req, struct reg_tally *t, struct
 			tg->name, ctx->host.machine, tg->name);
 }
 
+/* Entries in place after the run: written, or found as asked. */
+static unsigned ok_count(const struct reg_tally *t)
+{
+	return t->done[BINFMT_ADDED] + t->done[BINFMT_REPLACED] + t->done[BINFMT_UNCHANGED] +
+	       t->done[BINFMT_ENABLED];
+}
+
 static void summarize(const struct reg_request *req, const struct reg_tally *t)
 {
 	FILE *out = out_of(req);
-	unsigned ok = t->done[BINFMT_ADDED] + t->done[BINFMT_REPLACED] + t->done[BINFMT_UNCHANGED] +
-		      t->done[BINFMT_ENABLED];
+	unsigned ok = ok_count(t);
 
 	if (req->changes_only && !t->failed &&
 	    t->done[BINFMT_ADDED] + t->done[BINFMT_REPLACED] + t->done[BINFMT_ENABLED] == 0)
@@ -273,7 +279,7 @@ static int apply_whole(int fd, const struct binfmt_entry *e, bool replace, enum 
  * Registered outside the initial user namespace: say, in one line, whose
  * binfmt_misc took the entries and how long they last.
  */
-static void say_where(const struct qus_ctx *ctx)
+static void say_where(void)
 {
 	struct instance_info in;
 
@@ -304,10 +310,10 @@ static void say_where(const struct qus_ctx *ctx)
 		     in.owner_uid);
 		break;
 	case INSTANCE_NAMESPACE:
-		warn("note: registered in the binfmt_misc of this user namespace (uid %lu's): "
-		     "programs started in it and its children use it, the host's is unchanged; it "
-		     "lasts while %s is mounted",
-		     in.owner_uid, ctx->binfmt_dir);
+		/*
+		 * A namespace the caller made (unshare -Ur, qus run, the tests'):
+		 * they chose it; qus status says whose instance it is.
+		 */
 		break;
 	}
 }
@@ -391,15 +397,12 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 	if (fd >= 0)
 		close(fd);
 	/* Before the summary: the binfmt interface shows the last line as the result. */
-	if (!req->dry_run && !req->quiet && !req->changes_only && fd >= 0)
-		say_where(ctx);
-	if (!req->dry_run && fd >= 0 &&
-	    t.done[BINFMT_ADDED] + t.done[BINFMT_REPLACED] + t.done[BINFMT_UNCHANGED] +
-		    t.done[BINFMT_ENABLED])
+	if (!req->dry_run && !req->quiet && !req->changes_only && fd >= 0 && ok_count(&t))
+		say_where();
+	if (!req->dry_run && fd >= 0 && ok_count(&t))
 		automount_keep(ctx, req->quiet);
 	summarize(req, &t);
 	if (registered)
-		*registered = t.done[BINFMT_ADDED] + t.done[BINFMT_REPLACED] +
-			      t.done[BINFMT_UNCHANGED] + t.done[BINFMT_ENABLED];
+		*registered = ok_count(&t);
 	return t.failed ? EXIT_FAIL : EXIT_OK;
 }
