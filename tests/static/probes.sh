@@ -6,6 +6,8 @@
 # instructions must be those their source names.
 # shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
+# shellcheck source=../lib/elf.sh
+. "$QUS_ROOT/tests/lib/elf.sh"
 
 if ! command -v aarch64-linux-gnu-as >/dev/null; then
 	skip "probe bytes against their sources" "the cross binutils are not installed (setup.sh installs them)"
@@ -35,39 +37,15 @@ run "$tmp/p/generate.sh" "$tmp/changed.c"
 rc_is 1 "a hand-encoded word its fields do not give: refused"
 like "$err" "the fields (32 bits) give 0x30a00001, the word is 0x30a00002" "... saying which"
 
-# Bytes as printf escapes: bytes VALUE WIDTH ORDER (-EB or -EL).
-bytes() {
-	local i b s=
-	for ((i = 0; i < $2; i++)); do
-		if [ "$3" = -EB ]; then b=$((($1 >> (8 * ($2 - 1 - i))) & 255)); else b=$((($1 >> (8 * i)) & 255)); fi
-		s+=$(printf '\\x%02x' "$b")
-	done
-	printf '%s' "$s"
-}
-
 # Write target $1's probe from probe_code.c as a 32-bit executable $2 for
-# machine $3 in byte order $4, laid out as probe.c lays it out: ELF header,
-# one PT_LOAD program header, the code at 0x400054.
+# machine $3 in byte order $4, laid out as probe.c lays it out.
 probe_elf32() {
-	local t=$1 out=$2 machine=$3 o=$4 eflags entry len total f
-	read -r eflags entry len < <(sed -n "s/^	{ \"$t\", \([^,]*\), \([0-9]*\), \([0-9]*\),.*/\1 \2 \3/p" "$CODE")
-	total=$((84 + len))
-	# e_ident: magic, ELFCLASS32, the data encoding, EV_CURRENT, padding.
-	f=$(bytes 0x7f454c46 4 -EB)$(bytes 1 1 "$o")$(bytes "$([ "$o" = -EB ] && echo 2 || echo 1)" 1 "$o")
-	f+=$(bytes 1 1 "$o")$(bytes 0 4 "$o")$(bytes 0 4 "$o")$(bytes 0 1 "$o")
-	# e_type ET_EXEC, e_machine, e_version, e_entry, e_phoff, e_shoff, e_flags,
-	# e_ehsize, e_phentsize, e_phnum 1, e_shentsize, e_shnum, e_shstrndx.
-	f+=$(bytes 2 2 "$o")$(bytes "$machine" 2 "$o")$(bytes 1 4 "$o")$(bytes $((0x400054 + entry)) 4 "$o")
-	f+=$(bytes 52 4 "$o")$(bytes 0 4 "$o")$(bytes "$eflags" 4 "$o")$(bytes 52 2 "$o")$(bytes 32 2 "$o")
-	f+=$(bytes 1 2 "$o")$(bytes 0 2 "$o")$(bytes 0 2 "$o")$(bytes 0 2 "$o")
-	# PT_LOAD: p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags R+X, p_align.
-	f+=$(bytes 1 4 "$o")$(bytes 0 4 "$o")$(bytes 0x400000 4 "$o")$(bytes 0x400000 4 "$o")
-	f+=$(bytes "$total" 4 "$o")$(bytes "$total" 4 "$o")$(bytes 5 4 "$o")$(bytes 0x10000 4 "$o")
+	local t=$1 out=$2 machine=$3 o=$4 eflags entry
+	read -r eflags entry _ < <(sed -n "s/^	{ \"$t\", \([^,]*\), \([0-9]*\), \([0-9]*\),.*/\1 \2 \3/p" "$CODE")
 	# The code, byte by byte as probe_code.c holds it.
-	f+=$(awk -v t="$t" '$0 ~ "^\t{ \"" t "\"," { on = 1; next } on && /} },/ { exit } on' "$CODE" |
-		grep -o '0x[0-9a-f][0-9a-f]' | sed 's/^0/\\/' | tr -d '\n')
-	printf '%b' "$f" >"$out"
-	chmod +x "$out"
+	printf '%b' "$(awk -v t="$t" '$0 ~ "^\t{ \"" t "\"," { on = 1; next } on && /} },/ { exit } on' "$CODE" |
+		grep -o '0x[0-9a-f][0-9a-f]' | sed 's/^0/\\/' | tr -d '\n')" >"$out.code"
+	elf32_exec "$out" "$machine" "$o" "$eflags" "$entry" "$out.code"
 }
 
 # The instructions a .hex source names, one per line, TOKEN_LEN replaced.
