@@ -8,6 +8,8 @@
 . "$(dirname "$0")/../lib/env.sh"
 # shellcheck source=../lib/elf.sh
 . "$QUS_ROOT/tests/lib/elf.sh"
+# shellcheck source=../../probes/hex.sh
+. "$QUS_ROOT/probes/hex.sh"
 
 if ! command -v aarch64-linux-gnu-as >/dev/null; then
 	skip "probe bytes against their sources" "the cross binutils are not installed (setup.sh installs them)"
@@ -82,6 +84,33 @@ for row in "microblaze microblaze.hex 0xbaab -EB" "microblazeel microblaze.hex 0
 	named=$(named_instructions "$QUS_ROOT/probes/$src" $((${#token} + 1)))
 	is "$(disassembled "$tmp/$t.log")" "$named" \
 		"$t: QEMU decodes each hand-encoded word as the instruction probes/$src names ($(wc -l <<<"$named"))"
+done
+
+# The test matrix's hand-encoded programs (tests/matrix/crc32-*.hex, built
+# and run by tests/system/matrix.sh as root): the same check of their
+# words, and what they compute, here without root: the CRC-32 of a file of
+# several reads (probe_code.c), and exit status 1 with nothing written for
+# a file that does not exist.
+# target  source  e_machine  byte order  e_flags
+for row in "microblaze crc32-microblaze.hex 0xbaab -EB 0" "microblazeel crc32-microblaze.hex 0xbaab -EL 0" \
+	"xtensaeb crc32-xtensaeb.hex 94 -EB 0x300"; do
+	read -r t src machine order eflags <<<"$row"
+	emu=/usr/bin/qemu-$t-static
+	if [ ! -x "$emu" ]; then
+		skip "$t: tests/matrix/$src" "$emu is not installed"
+		continue
+	fi
+	run hex_encode "$QUS_ROOT/tests/matrix/$src" "$order" "$tmp/crc32-$t.code"
+	rc_is 0 "$t: tests/matrix/$src encodes"
+	elf32_exec "$tmp/crc32-$t" "$machine" "$order" "$eflags" "$out" "$tmp/crc32-$t.code"
+	run "$emu" -d in_asm -D "$tmp/crc32-$t.log" "$tmp/crc32-$t" "$CODE"
+	is "$rc:$out" "0:$(crc32 "$CODE")" "$t: tests/matrix/$src writes the CRC-32 of a file, as gzip computes it"
+	run "$emu" -d in_asm -D "$tmp/crc32-$t.log2" "$tmp/crc32-$t" "$tmp/none"
+	is "$rc:$out" "1:" "$t: ... and exit status 1, nothing written, for a file that does not exist"
+	cat "$tmp/crc32-$t.log2" >>"$tmp/crc32-$t.log"
+	named=$(named_instructions "$QUS_ROOT/tests/matrix/$src" -)
+	is "$(disassembled "$tmp/crc32-$t.log")" "$named" \
+		"$t: QEMU decodes each hand-encoded word as the instruction tests/matrix/$src names ($(wc -l <<<"$named"))"
 done
 
 done_testing
