@@ -38,7 +38,8 @@ libc6-dev-sparc64-cross libc6-dev-i386-cross
 gcc-12-multilib-mips64-linux-gnuabi64 libc6-dev-mipsn32-mips64-cross
 gcc-12-multilib-mips64el-linux-gnuabi64 libc6-dev-mipsn32-mips64el-cross
 gcc-12-multilib-sparc64-linux-gnu libc6-dev-sparc-sparc64-cross
-binutils-or1k-elf binutils-xtensa-lx106 llvm-19"
+binutils-or1k-elf binutils-xtensa-lx106 llvm-19
+gcc-or1k-elf gcc-xtensa-lx106 lld clang-19 lld-19"
 # qemu-system-x86, cpio, busybox-static, xz-utils and binutils (readelf)
 # boot Debian trixie's kernel with a small initramfs for the automount suite
 # (tests/system/automount.sh, tests/lib/vm.sh): this machine's kernel may
@@ -47,7 +48,10 @@ binutils-or1k-elf binutils-xtensa-lx106 llvm-19"
 # Hello Worlds (tests/system/matrix.sh) and, with their binutils, check the
 # embedded probe bytes (tests/static/probes.sh); qus itself needs none.
 # binutils-or1k-elf, binutils-xtensa-lx106 and llvm-19 (Hexagon, LoongArch)
-# assemble the probes of the targets no Linux cross toolchain of Debian 12 covers.
+# assemble the probes of the targets no Linux cross toolchain of Debian 12 covers;
+# the matrix builds Hello Worlds for them with the bare-metal gcc-or1k-elf and
+# gcc-xtensa-lx106, clang with lld (Hexagon) and clang-19 with lld-19
+# (LoongArch: LLVM 14 has none).
 # Host architectures whose static qus setup.sh builds (tools/build-static-qus).
 QUS_HOSTS="amd64 arm64 armhf armel i386 ppc64el s390x riscv64 mips64el mipsel"
 # Architectures of the foreign busybox-static fixtures: Debian 12 has

@@ -20,7 +20,7 @@
 # - hand: no assembler of Debian 12 knows the architecture (MicroBlaze) or
 #   the byte order (big-endian Xtensa: binutils-xtensa-lx106 is built for a
 #   little-endian core).  The .hex source gives each instruction as a word,
-#   its fields and the instruction it encodes (see hex_encode below); the
+#   its fields and the instruction it encodes (see probes/hex.sh); the
 #   fields must give the word, or nothing is written.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -28,6 +28,8 @@ cd "$(dirname "$0")"
 out=${1:-../src/core/probe_code.c}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 LLVM=-19
+# shellcheck source=hex.sh
+. ./hex.sh
 
 # target  source  tool  as-flags  defsyms  e_flags (- = the object's)  ld-flags (- = no link)
 # armeb: BE8, little-endian code with big-endian data (EABI5 | EF_ARM_BE8).
@@ -88,94 +90,6 @@ tools() {
 		as=("$1-as") ld=("$1-ld") readelf=$1-readelf objcopy=$1-objcopy nm=$1-nm
 		;;
 	esac
-}
-
-# Write the bytes of hand-encoded source $1 for a target whose words are
-# stored in byte order $2 (-EB or -EL) into $3; print the entry point's
-# offset.  TOKEN_LEN is set.  A source line is one of:
-#   .equ NAME, VALUE          a constant for the expressions below
-#   _start:                   the entry point is here
-#   .org OFFSET               pad with zero bytes up to OFFSET (an error if past it)
-#   msg: TOKEN                the token, last
-#   WORD | FIELDS | INSTRUCTION [# comment]
-# WORD is an arithmetic expression (usually a hexadecimal number); FIELDS
-# are the instruction's fields from the most significant bit down, each
-# either binary digits (width: their number) or EXPR:WIDTH; their widths
-# add up to the instruction's size (32 bits for MicroBlaze, 24 for Xtensa,
-# 8 for a padding byte) and their values must give WORD.  INSTRUCTION is
-# what the word encodes, as QEMU's disassembler prints it
-# (tests/static/probes.sh compares).  Everything after # is a comment.
-hex_encode() {
-	local src=$1 order=$2 bin=$3 line word fields insn f fa v w width value n=0 entry=0 i
-	local -A sym=([TOKEN_LEN]=$TOKEN_LEN)
-	# Expressions see the .equ constants and TOKEN_LEN (names in capitals,
-	# none part of another), numbers in lowercase, + - * / and parentheses.
-	hex_expr() {
-		local e=$1 k
-		for k in "${!sym[@]}"; do e=${e//$k/${sym[$k]}}; done
-		if ! [[ $e =~ ^[0-9a-fx+*/()\ -]+$ ]]; then
-			echo "generate.sh: $src: not an expression: $1" >&2
-			return 1
-		fi
-		echo $((e))
-	}
-	: >"$bin"
-	while IFS= read -r line; do
-		line=${line%%#*}
-		[[ $line =~ ^[[:space:]]*$ ]] && continue
-		case $line in
-		.equ*)
-			[[ $line =~ ^\.equ[[:space:]]+([A-Z_]+),[[:space:]]*(.+)$ ]] ||
-				{ echo "generate.sh: $src: bad line: $line" >&2; return 1; }
-			sym[${BASH_REMATCH[1]}]=$(hex_expr "${BASH_REMATCH[2]}")
-			;;
-		_start:*) entry=$n ;;
-		.org*)
-			v=$(hex_expr "${line#.org}")
-			[ "$n" -le "$v" ] || { echo "generate.sh: $src: .org $v, but the code is $n bytes" >&2; return 1; }
-			while [ "$n" -lt "$v" ]; do printf '\0' >>"$bin" && n=$((n + 1)); done
-			;;
-		msg:*)
-			printf '%s' "$token" >>"$bin"
-			echo "$entry"
-			return 0
-			;;
-		*)
-			IFS='|' read -r word fields insn <<<"$line"
-			[ -n "$insn" ] || { echo "generate.sh: $src: want WORD | FIELDS | INSTRUCTION: $line" >&2; return 1; }
-			word=$(hex_expr "$word") width=0 value=0
-			read -r -a fa <<<"$fields"
-			for f in "${fa[@]}"; do
-				if [[ $f =~ ^[01]+$ ]]; then
-					w=${#f} v=$((2#$f))
-				else
-					w=${f##*:} v=$(hex_expr "${f%:*}")
-				fi
-				if [ "$v" -lt 0 ] || [ "$v" -ge $((1 << w)) ]; then
-					echo "generate.sh: $src: $f does not fit in $w bits:$insn" >&2
-					return 1
-				fi
-				value=$(((value << w) | v)) width=$((width + w))
-			done
-			if [ $((width % 8)) != 0 ] || [ "$value" != "$word" ]; then
-				printf 'generate.sh: %s: the fields (%d bits) give 0x%x, the word is 0x%x:%s\n' \
-					"$src" "$width" "$value" "$word" "$insn" >&2
-				return 1
-			fi
-			for ((i = 0; i < width / 8; i++)); do
-				if [ "$order" = -EB ]; then
-					v=$(((word >> (width - 8 - 8 * i)) & 255))
-				else
-					v=$(((word >> (8 * i)) & 255))
-				fi
-				printf '%b' "$(printf '\\x%02x' "$v")" >>"$bin"
-			done
-			n=$((n + width / 8))
-			;;
-		esac
-	done <"$src"
-	echo "generate.sh: $src has no 'msg: TOKEN' line" >&2
-	return 1
 }
 
 # Assemble (and link) the probe of the current table row into $tmp/$target.bin;
@@ -248,7 +162,12 @@ fi
 		TOKEN_LEN=$((${#token} + 1))
 		token+=$'\n'
 		if [ "$tool" = hand ]; then
-			entry=$(hex_encode "$PWD/$src" "$flags" "$tmp/$target.bin")
+			entry=$(hex_encode "$PWD/$src" "$flags" "$tmp/$target.bin" "$token")
+			# The token is the program's message: the source must end with it.
+			if [ "$(tail -c "${#token}" "$tmp/$target.bin")" != "${token%$'\n'}" ]; then
+				echo "generate.sh: $src has no 'msg: TOKEN' line" >&2
+				exit 1
+			fi
 		else
 			assemble
 		fi

@@ -105,5 +105,14 @@ default_flags() {
 # The text of every entry file: a fingerprint of the whole registration.
 binfmt_state() { (cd /proc/sys/fs/binfmt_misc && for f in *; do echo "== $f"; cat "$f"; done); }
 
+# The CRC-32 of file $1 in hexadecimal (zlib's, which the hand-encoded
+# tests/matrix/crc32-*.hex programs compute): the first four bytes of
+# gzip's trailer, least significant first.
+crc32() {
+	local -a trailer
+	read -r -a trailer < <(gzip -c "$1" | tail -c 8 | head -c 4 | od -An -v -tx1)
+	echo "${trailer[3]}${trailer[2]}${trailer[1]}${trailer[0]}"
+}
+
 # Whether the text is one valid JSON document.
 is_json() { jq -e . >/dev/null 2>&1 <<<"$1"; }

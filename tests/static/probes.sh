@@ -6,6 +6,10 @@
 # instructions must be those their source names.
 # shellcheck source=../lib/env.sh
 . "$(dirname "$0")/../lib/env.sh"
+# shellcheck source=../lib/elf.sh
+. "$QUS_ROOT/tests/lib/elf.sh"
+# shellcheck source=../../probes/hex.sh
+. "$QUS_ROOT/probes/hex.sh"
 
 if ! command -v aarch64-linux-gnu-as >/dev/null; then
 	skip "probe bytes against their sources" "the cross binutils are not installed (setup.sh installs them)"
@@ -35,39 +39,15 @@ run "$tmp/p/generate.sh" "$tmp/changed.c"
 rc_is 1 "a hand-encoded word its fields do not give: refused"
 like "$err" "the fields (32 bits) give 0x30a00001, the word is 0x30a00002" "... saying which"
 
-# Bytes as printf escapes: bytes VALUE WIDTH ORDER (-EB or -EL).
-bytes() {
-	local i b s=
-	for ((i = 0; i < $2; i++)); do
-		if [ "$3" = -EB ]; then b=$((($1 >> (8 * ($2 - 1 - i))) & 255)); else b=$((($1 >> (8 * i)) & 255)); fi
-		s+=$(printf '\\x%02x' "$b")
-	done
-	printf '%s' "$s"
-}
-
 # Write target $1's probe from probe_code.c as a 32-bit executable $2 for
-# machine $3 in byte order $4, laid out as probe.c lays it out: ELF header,
-# one PT_LOAD program header, the code at 0x400054.
+# machine $3 in byte order $4, laid out as probe.c lays it out.
 probe_elf32() {
-	local t=$1 out=$2 machine=$3 o=$4 eflags entry len total f
-	read -r eflags entry len < <(sed -n "s/^	{ \"$t\", \([^,]*\), \([0-9]*\), \([0-9]*\),.*/\1 \2 \3/p" "$CODE")
-	total=$((84 + len))
-	# e_ident: magic, ELFCLASS32, the data encoding, EV_CURRENT, padding.
-	f=$(bytes 0x7f454c46 4 -EB)$(bytes 1 1 "$o")$(bytes "$([ "$o" = -EB ] && echo 2 || echo 1)" 1 "$o")
-	f+=$(bytes 1 1 "$o")$(bytes 0 4 "$o")$(bytes 0 4 "$o")$(bytes 0 1 "$o")
-	# e_type ET_EXEC, e_machine, e_version, e_entry, e_phoff, e_shoff, e_flags,
-	# e_ehsize, e_phentsize, e_phnum 1, e_shentsize, e_shnum, e_shstrndx.
-	f+=$(bytes 2 2 "$o")$(bytes "$machine" 2 "$o")$(bytes 1 4 "$o")$(bytes $((0x400054 + entry)) 4 "$o")
-	f+=$(bytes 52 4 "$o")$(bytes 0 4 "$o")$(bytes "$eflags" 4 "$o")$(bytes 52 2 "$o")$(bytes 32 2 "$o")
-	f+=$(bytes 1 2 "$o")$(bytes 0 2 "$o")$(bytes 0 2 "$o")$(bytes 0 2 "$o")
-	# PT_LOAD: p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags R+X, p_align.
-	f+=$(bytes 1 4 "$o")$(bytes 0 4 "$o")$(bytes 0x400000 4 "$o")$(bytes 0x400000 4 "$o")
-	f+=$(bytes "$total" 4 "$o")$(bytes "$total" 4 "$o")$(bytes 5 4 "$o")$(bytes 0x10000 4 "$o")
+	local t=$1 out=$2 machine=$3 o=$4 eflags entry
+	read -r eflags entry _ < <(sed -n "s/^	{ \"$t\", \([^,]*\), \([0-9]*\), \([0-9]*\),.*/\1 \2 \3/p" "$CODE")
 	# The code, byte by byte as probe_code.c holds it.
-	f+=$(awk -v t="$t" '$0 ~ "^\t{ \"" t "\"," { on = 1; next } on && /} },/ { exit } on' "$CODE" |
-		grep -o '0x[0-9a-f][0-9a-f]' | sed 's/^0/\\/' | tr -d '\n')
-	printf '%b' "$f" >"$out"
-	chmod +x "$out"
+	printf '%b' "$(awk -v t="$t" '$0 ~ "^\t{ \"" t "\"," { on = 1; next } on && /} },/ { exit } on' "$CODE" |
+		grep -o '0x[0-9a-f][0-9a-f]' | sed 's/^0/\\/' | tr -d '\n')" >"$out.code"
+	elf32_exec "$out" "$machine" "$o" "$eflags" "$entry" "$out.code"
 }
 
 # The instructions a .hex source names, one per line, TOKEN_LEN replaced.
@@ -104,6 +84,33 @@ for row in "microblaze microblaze.hex 0xbaab -EB" "microblazeel microblaze.hex 0
 	named=$(named_instructions "$QUS_ROOT/probes/$src" $((${#token} + 1)))
 	is "$(disassembled "$tmp/$t.log")" "$named" \
 		"$t: QEMU decodes each hand-encoded word as the instruction probes/$src names ($(wc -l <<<"$named"))"
+done
+
+# The test matrix's hand-encoded programs (tests/matrix/crc32-*.hex, built
+# and run by tests/system/matrix.sh as root): the same check of their
+# words, and what they compute, here without root: the CRC-32 of a file of
+# several reads (probe_code.c), and exit status 1 with nothing written for
+# a file that does not exist.
+# target  source  e_machine  byte order  e_flags
+for row in "microblaze crc32-microblaze.hex 0xbaab -EB 0" "microblazeel crc32-microblaze.hex 0xbaab -EL 0" \
+	"xtensaeb crc32-xtensaeb.hex 94 -EB 0x300"; do
+	read -r t src machine order eflags <<<"$row"
+	emu=/usr/bin/qemu-$t-static
+	if [ ! -x "$emu" ]; then
+		skip "$t: tests/matrix/$src" "$emu is not installed"
+		continue
+	fi
+	run hex_encode "$QUS_ROOT/tests/matrix/$src" "$order" "$tmp/crc32-$t.code"
+	rc_is 0 "$t: tests/matrix/$src encodes"
+	elf32_exec "$tmp/crc32-$t" "$machine" "$order" "$eflags" "$out" "$tmp/crc32-$t.code"
+	run "$emu" -d in_asm -D "$tmp/crc32-$t.log" "$tmp/crc32-$t" "$CODE"
+	is "$rc:$out" "0:$(crc32 "$CODE")" "$t: tests/matrix/$src writes the CRC-32 of a file, as gzip computes it"
+	run "$emu" -d in_asm -D "$tmp/crc32-$t.log2" "$tmp/crc32-$t" "$tmp/none"
+	is "$rc:$out" "1:" "$t: ... and exit status 1, nothing written, for a file that does not exist"
+	cat "$tmp/crc32-$t.log2" >>"$tmp/crc32-$t.log"
+	named=$(named_instructions "$QUS_ROOT/tests/matrix/$src" -)
+	is "$(disassembled "$tmp/crc32-$t.log")" "$named" \
+		"$t: QEMU decodes each hand-encoded word as the instruction tests/matrix/$src names ($(wc -l <<<"$named"))"
 done
 
 done_testing
