@@ -117,3 +117,16 @@ bench_rounds() {
 # The release qus, built by ./setup.sh; benches never measure the sanitizer build.
 QUS_REL=${QUS_REL:-$BENCH_ROOT/build-static/qus}
 need_release_qus() { [ -x "$QUS_REL" ] || die "$QUS_REL is missing (run ./setup.sh build)"; }
+
+# CPU seconds (user + system) COMMAND takes, children included.
+cpu_s() { /usr/bin/time -f '%U %S' -o "$BW/cpu" "$@" >/dev/null 2>&1; awk '{ printf "%.2f", $1 + $2 }' "$BW/cpu"; }
+# The floor for PACKAGE: decoding its data.tar.xz plus deflating each
+# emulator (libdeflate, level 6, one after the other), in CPU seconds.
+floor_of() {
+	local x d
+	x=$(cpu_s sh -c "dpkg-deb --fsys-tarfile '$1' >/dev/null")
+	rm -rf "$BW/fl" && mkdir -p "$BW/fl" && dpkg-deb -x "$1" "$BW/fl"
+	d=$(cpu_s sh -c "for f in '$BW'/fl/usr/bin/qemu-*; do [ -L \"\$f\" ] || libdeflate-gzip -6 -c \"\$f\"; done")
+	rm -rf "$BW/fl"
+	echo "$x $d"
+}

@@ -110,18 +110,6 @@ for n in 1 8; do
 	eval "pre_ours_rel_$n() { fresh; }"
 done
 
-# CPU seconds (user + system) COMMAND takes, children included.
-cpu_s() { /usr/bin/time -f '%U %S' -o "$BW/cpu" "$@" >/dev/null 2>&1; awk '{ printf "%.2f", $1 + $2 }' "$BW/cpu"; }
-# The floor for PACKAGE: decoding its data.tar.xz plus deflating each
-# emulator (libdeflate, level 6, one after the other), in CPU seconds.
-floor_of() {
-	local x
-	x=$(cpu_s sh -c "dpkg-deb --fsys-tarfile '$1' >/dev/null")
-	rm -rf "$BW/fl" && mkdir -p "$BW/fl" && dpkg-deb -x "$1" "$BW/fl"
-	d=$(cpu_s sh -c "for f in '$BW'/fl/usr/bin/qemu-*; do [ -L \"\$f\" ] || libdeflate-gzip -6 -c \"\$f\"; done")
-	rm -rf "$BW/fl"
-	echo "$x $d"
-}
 # Peak memory (KB) of COMMAND.
 peak_kb() { /usr/bin/time -f '%M' -o "$BW/mem" "$@" >/dev/null 2>&1; cat "$BW/mem"; }
 
