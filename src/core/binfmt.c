@@ -180,6 +180,26 @@ int binfmt_read_entry(int dirfd, const char *name, struct binfmt_entry *e)
 	return entry_parse_status(name, text, e);
 }
 
+int binfmt_read_all(int dirfd, bool *enabled, struct binfmt_entry **entries, size_t *count)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r = binfmt_read_status(dirfd, enabled);
+
+	*entries = NULL;
+	*count = 0;
+	if (r == 0)
+		r = binfmt_list(dirfd, &names, &n);
+	if (r < 0)
+		return r;
+	*entries = calloc(n ? n : 1, sizeof(**entries));
+	for (size_t i = 0; *entries && i < n; i++)
+		if (binfmt_read_entry(dirfd, names[i], &(*entries)[*count]) == 0)
+			(*count)++;
+	binfmt_free_names(names, n);
+	return *entries ? 0 : -ENOMEM;
+}
+
 static int write_once(int dirfd, const char *name, const char *data, size_t len)
 {
 	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);

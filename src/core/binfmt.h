@@ -43,6 +43,13 @@ void binfmt_free_names(char **names, size_t count);
 /* Read and parse <dir>/@name. -ENOENT if there is no such entry, -EINVAL if unparsable. */
 int binfmt_read_entry(int dirfd, const char *name, struct binfmt_entry *e);
 
+/*
+ * Whether binfmt_misc is enabled and every entry that parses, read once
+ * (an entry removed or unparsable meanwhile is left out).  *@entries is
+ * the caller's to free(), also when empty.  0 or -errno.
+ */
+int binfmt_read_all(int dirfd, bool *enabled, struct binfmt_entry **entries, size_t *count);
+
 /* Write @e's register string in one write(); a short write is -EIO. */
 int binfmt_register(int dirfd, const struct binfmt_entry *e);
 

@@ -16,6 +16,7 @@
  * probe programs prove runs.  Standard output carries the JSON document
  * only; results go to standard error, as tonistiigi/binfmt's log does.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,29 +215,18 @@ struct entries {
 
 static int read_entries(struct qus_ctx *ctx, struct entries *es)
 {
-	char **names = NULL;
-	size_t count = 0;
 	int fd = cli_binfmt_open(ctx, BINFMT_READ_MOUNT), r;
 
 	if (fd < 0)
 		return -1; /* reported */
-	r = binfmt_read_status(fd, &es->enabled);
-	if (r == 0)
-		r = binfmt_list(fd, &names, &count);
+	r = binfmt_read_all(fd, &es->enabled, &es->e, &es->n);
+	close(fd);
+	if (r == -ENOMEM)
+		die(EXIT_FAIL, "out of memory");
 	if (r < 0) {
 		warn_err(r, NULL, "cannot read %s", ctx->binfmt_dir);
-		close(fd);
 		return -1;
 	}
-	es->e = calloc(count ? count : 1, sizeof(*es->e));
-	if (!es->e)
-		die(EXIT_FAIL, "out of memory");
-	/* One removed meanwhile is simply not there. */
-	for (size_t i = 0; i < count; i++)
-		if (binfmt_read_entry(fd, names[i], &es->e[es->n]) == 0)
-			es->n++;
-	binfmt_free_names(names, count);
-	close(fd);
 	return 0;
 }
 

@@ -69,22 +69,12 @@ struct check_env {
 
 static void read_entries(struct qus_ctx *ctx, struct check_env *env)
 {
-	char **names = NULL;
-	size_t count = 0;
 	int fd = cli_binfmt_open(ctx, BINFMT_READ);
 
 	if (fd < 0)
 		return; /* not mounted (-ENODEV), or reported */
 	env->mounted = true;
-	if (binfmt_read_status(fd, &env->enabled) < 0 || binfmt_list(fd, &names, &count) < 0) {
-		close(fd);
-		return;
-	}
-	env->entries = calloc(count ? count : 1, sizeof(*env->entries));
-	for (size_t i = 0; env->entries && i < count; i++)
-		if (binfmt_read_entry(fd, names[i], &env->entries[env->count]) == 0)
-			env->count++;
-	binfmt_free_names(names, count);
+	(void)binfmt_read_all(fd, &env->enabled, &env->entries, &env->count);
 	close(fd);
 }
 

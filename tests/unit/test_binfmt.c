@@ -36,7 +36,7 @@ static void rm(const char *dir, const char *name)
 static void test_fake_binfmt_dir(void **state)
 {
 	char *dir = make_tmpdir();
-	struct binfmt_entry e;
+	struct binfmt_entry e, *all = NULL;
 	char **names = NULL;
 	size_t count = 0;
 	bool enabled = false;
@@ -79,6 +79,14 @@ static void test_fake_binfmt_dir(void **state)
 	assert_int_equal(binfmt_read_entry(fd, "missing", &e), -ENOENT);
 	assert_int_equal(binfmt_read_entry(fd, "../etc/passwd", &e), -EINVAL);
 	assert_int_equal(binfmt_read_entry(fd, "register", &e), -EINVAL);
+
+	/* All at once: the two that parse, in name order; "broken" left out. */
+	assert_int_equal(binfmt_read_all(fd, &enabled, &all, &count), 0);
+	assert_true(enabled);
+	assert_int_equal(count, 2);
+	assert_string_equal(all[0].name, "python3.11");
+	assert_string_equal(all[1].name, "qemu-arm");
+	free(all);
 
 	/* Writes are plain write()s: "-1", "0", "1" reach the file unchanged. */
 	assert_int_equal(binfmt_remove(fd, "qemu-arm"), 0);
