@@ -102,6 +102,41 @@ default_flags() {
 	else echo O; fi
 }
 
+# amd64's microarchitecture levels (2, 3, 4 for x86-64-v2..v4; one a line)
+# as two oracles independent of qus see this CPU:
+# - glibc's loader, which reads CPUID and XCR0 as the x86-64 psABI defines
+#   the levels ("x86-64-v3 (supported, searched)" in `ld.so --help`, glibc
+#   2.33): the reference;
+# - the kernel's flag names in /proc/cpuinfo, a second opinion only:
+#   hypervisors and kernels present them differently (an AMD EPYC VM of
+#   this project's kind lists no abm although CPUID reports LZCNT).
+# Status 1 where the loader does not list the levels (glibc < 2.33).
+amd64_levels_glibc() {
+	local help
+	help=$(/lib64/ld-linux-x86-64.so.2 --help 2>/dev/null) && grep -q '^ *x86-64-v2' <<<"$help" ||
+		return 1
+	sed -n 's/^ *x86-64-v\([0-9]\) (supported.*/\1/p' <<<"$help" | sort -n
+}
+# The psABI's list per level, in the kernel's flag names.
+_AMD64_FLAGS=([2]="cx16 lahf_lm popcnt pni sse4_1 sse4_2 ssse3"
+	[3]="avx avx2 bmi1 bmi2 f16c fma abm movbe xsave"
+	[4]="avx512f avx512bw avx512cd avx512dq avx512vl")
+# The flags of level $1 that /proc/cpuinfo does not list.
+amd64_cpuinfo_lacks() {
+	local f w
+	f=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+	for w in ${_AMD64_FLAGS[$1]}; do
+		case $f in *" $w "*) ;; *) printf '%s ' "$w" ;; esac
+	done
+}
+amd64_levels_cpuinfo() {
+	local l
+	for l in 2 3 4; do
+		[ -z "$(amd64_cpuinfo_lacks $l)" ] || break
+		echo $l
+	done
+}
+
 # The text of every entry file: a fingerprint of the whole registration.
 binfmt_state() { (cd /proc/sys/fs/binfmt_misc && for f in *; do echo "== $f"; cat "$f"; done); }
 
