@@ -9,8 +9,8 @@ foreign=$("$QUS" targets --json | jq -r '[.targets[] | select(.native == "no")] 
 run "$QUS" register --dry-run --binfmt-dir /nonexistent/qus
 rc_is 0 "dry run needs no binfmt_misc"
 is "$(printf '%s\n' "$out" | grep -c '^:qemu-')" "$foreign" "one register string per foreign target ($foreign)"
-like "$out" ":qemu-aarch64:M::\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:/usr/bin/qemu-aarch64-static:POF" \
-	"aarch64: Debian's magic and mask, /usr/bin/qemu-aarch64-static, flags POF"
+like "$out" ":qemu-aarch64:M::\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:/usr/bin/qemu-aarch64-static:$(default_flags)" \
+	"aarch64: Debian's magic and mask, /usr/bin/qemu-aarch64-static, flags $(default_flags) (this kernel's default)"
 unlike "$out" ":qemu-$host:" "the host's own target is not registered"
 like "$out" "skipped as native: " "the summary names the skipped native targets"
 
@@ -27,7 +27,7 @@ is "$(printf '%s\n' "$out" | grep '^:qemu' | sed 's/.*://')" "" "--flags '': the
 run "$QUS" register -n --no-persistent --no-preserve-argv0 arm64
 is "$(printf '%s\n' "$out" | grep '^:qemu' | sed 's/.*://')" "O" "--no-persistent --no-preserve-argv0 leaves O"
 run "$QUS" register -n --credential arm64
-is "$(printf '%s\n' "$out" | grep '^:qemu' | sed 's/.*://')" "POCF" "--credential adds C (and O)"
+is "$(printf '%s\n' "$out" | grep '^:qemu' | sed 's/.*://')" "$(default_flags | sed 's/O/OC/')" "--credential adds C (and O) to this kernel's default"
 
 run "$QUS" register -n --qemu-path relative/bin arm64
 rc_is 1 "a relative interpreter path is refused: exit 1"
