@@ -89,7 +89,8 @@ run U "$Q" run --arch arm64 -- sh -c "$(bb armhf) uname -m"
 if kernel_runs "$(bb armhf)" true; then
 	is "$out" "$(uname -m)" "an armhf program with only arm64 registered runs natively (this kernel runs arm itself)"
 else
-	check "an armhf program with only arm64 registered does not run (this kernel does not run arm)" [ "$rc" != 0 ] && [ "$out" != armv7l ]
+	check "an armhf program with only arm64 registered does not run (this kernel does not run arm)" \
+		test "$rc" != 0 -a "$out" != armv7l
 fi
 
 # --- exit status, signals, environment, working directory ----------------------
