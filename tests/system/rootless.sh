@@ -59,6 +59,11 @@ UR() { UP run --rm --runtime runc --network none "$@"; }
 OP() { in_session $OTHER podman --storage-driver vfs "$@"; }
 UQ() { in_session $QUS_USER "$Q" "$@"; }
 
+# The machine as root left it: binfmt_misc mounted, no QEMU entry.  Before
+# the user's podman first runs: its pause process copies the mounts it sees
+# when it starts, and a fresh machine may have binfmt_misc unmounted.
+[ -e "$HG_DIR/register" ] || mount -t binfmt_misc binfmt_misc "$HG_DIR"
+
 # Foreign images of the user's own: Debian's busybox-static as /bin.
 image() { # DEBIAN-ARCH NAME PODMAN-FUNCTION
 	local d=$W/img-$1 a
@@ -72,8 +77,6 @@ image arm64 localhost/foreign:arm64 UP
 image s390x localhost/foreign:s390x UP
 image arm64 localhost/foreign:arm64 OP
 
-# The machine as root left it: binfmt_misc mounted, no QEMU entry.
-[ -e "$HG_DIR/register" ] || mount -t binfmt_misc binfmt_misc "$HG_DIR"
 "$QUS_STATIC" unregister -q --all
 host_before=$(hg_state)
 run UR localhost/foreign:arm64 /bin/uname -m
