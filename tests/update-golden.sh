@@ -13,7 +13,7 @@ build-asan/qus-build --help >"$g/qus-build-help.txt"
 tmp=$(mktemp -d)
 "$qus" export --systemd --exportdir "$tmp" --qemu-suffix -static --flags POF aarch64 >/dev/null
 "$qus" export --debian --exportdir "$tmp" --qemu-suffix -static --flags OCF mips >/dev/null
-cp "$tmp/qemu-aarch64.conf" "$g/systemd-qemu-aarch64.conf"
+cp "$tmp/00-qus-qemu-aarch64.conf" "$g/systemd-qemu-aarch64.conf"
 cp "$tmp/qemu-mips" "$g/debian-qemu-mips"
 rm -rf "$tmp"
 git --no-pager diff --stat -- "$g"

@@ -12,11 +12,11 @@ _qus_entry='--qemu-path --qemu-suffix --flags --persistent --no-persistent
 	--credential --no-credential --include-native --host'
 _qus_commands='register unregister status detect export targets run check binfmt help'
 declare -gA _qus_options=(
-	[register]="$_qus_common $_qus_entry --dry-run -n --quiet -q --replace --podman --keep"
+	[register]="$_qus_common $_qus_entry --take-over --dry-run -n --quiet -q --replace --podman --keep"
 	[unregister]="$_qus_common --all -a --quiet -q --keep"
 	[status]="$_qus_common --json -j"
 	[detect]="$_qus_common"
-	[export]="$_qus_common $_qus_entry --systemd --debian --exportdir --quiet -q"
+	[export]="$_qus_common $_qus_entry --take-over --systemd --debian --exportdir --quiet -q"
 	[targets]="$_qus_common --json -j"
 	[run]="$_qus_common $_qus_entry --arch -a --rootfs --quiet -q"
 	[check]="$_qus_common --json -j --timeout"
@@ -25,7 +25,7 @@ declare -gA _qus_options=(
 )
 # Options alone: the register image's two interfaces (multiarch's
 # register.sh with QEMU's script, and tonistiigi/binfmt's).
-_qus_alone='--reset --persistent -p --credential -c --preserve-argv0 -g
+_qus_alone='--reset --take-over --persistent -p --credential -c --preserve-argv0 -g
 	--ignore-family -i --qemu-path -Q --qemu-suffix -F --systemd -s --debian -d
 	--exportdir -e --binfmt-dir --help -h --version -V
 	--install --uninstall --mount'

@@ -101,11 +101,6 @@ int binfmt_read_status(int dirfd, bool *enabled)
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void binfmt_free_names(char **names, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
@@ -148,8 +143,6 @@ int binfmt_list(int dirfd, char ***names, size_t *count)
 		binfmt_free_names(v, n);
 		return r;
 	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_names);
 	*names = v;
 	*count = n;
 	return 0;
@@ -198,6 +191,18 @@ int binfmt_read_all(int dirfd, bool *enabled, struct binfmt_entry **entries, siz
 			(*count)++;
 	binfmt_free_names(names, n);
 	return *entries ? 0 : -ENOMEM;
+}
+
+static int cmp_entry_names(const void *a, const void *b)
+{
+	return strcmp(((const struct binfmt_entry *)a)->name,
+		      ((const struct binfmt_entry *)b)->name);
+}
+
+void binfmt_sort_by_name(struct binfmt_entry *entries, size_t count)
+{
+	if (count)
+		qsort(entries, count, sizeof(*entries), cmp_entry_names);
 }
 
 static int write_once(int dirfd, const char *name, const char *data, size_t len)

@@ -36,7 +36,11 @@ int binfmt_is_ours(int dirfd);
 /* Whether binfmt_misc as a whole is enabled (<dir>/status). 0 or -errno. */
 int binfmt_read_status(int dirfd, bool *enabled);
 
-/* The entry names (everything but register and status), sorted. */
+/*
+ * The entry names (everything but register and status) in the kernel's
+ * order: the order in which it tries them, newest first (binfmt_misc lists
+ * a new entry's file first; handler.h says why that is the kernel's order).
+ */
 int binfmt_list(int dirfd, char ***names, size_t *count);
 void binfmt_free_names(char **names, size_t count);
 
@@ -44,11 +48,14 @@ void binfmt_free_names(char **names, size_t count);
 int binfmt_read_entry(int dirfd, const char *name, struct binfmt_entry *e);
 
 /*
- * Whether binfmt_misc is enabled and every entry that parses, read once
- * (an entry removed or unparsable meanwhile is left out).  *@entries is
- * the caller's to free(), also when empty.  0 or -errno.
+ * Whether binfmt_misc is enabled and every entry that parses, read once,
+ * in the kernel's order (an entry removed or unparsable meanwhile is left
+ * out).  *@entries is the caller's to free(), also when empty.  0 or -errno.
  */
 int binfmt_read_all(int dirfd, bool *enabled, struct binfmt_entry **entries, size_t *count);
+
+/* Sort @entries by name, for output people compare. */
+void binfmt_sort_by_name(struct binfmt_entry *entries, size_t count);
 
 /* Write @e's register string in one write(); a short write is -EIO. */
 int binfmt_register(int dirfd, const struct binfmt_entry *e);

@@ -96,6 +96,21 @@ void elf_synth_header(const struct qus_target *t, uint16_t e_type, uint8_t osabi
 		hdr[lsb32(OFF_FLAGS32, t->elf_data)] |= MIPS_ABI2;
 }
 
+bool pattern_accepts_target(const struct qus_pattern *p, const struct qus_target *t)
+{
+	static const uint16_t types[] = { ET_EXEC, ET_DYN };
+	static const uint8_t osabis[] = { ELFOSABI_SYSV, ELFOSABI_GNU };
+	uint8_t hdr[QUS_HEADER_SIZE];
+
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(osabis); j++) {
+			elf_synth_header(t, types[i], osabis[j], hdr);
+			if (pattern_match(p, hdr))
+				return true;
+		}
+	return false;
+}
+
 long elf_read_header(int dirfd, const char *path, uint8_t hdr[QUS_HEADER_SIZE])
 {
 	_cleanup_close_ int fd = -1;

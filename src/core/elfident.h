@@ -32,6 +32,13 @@ void elf_target_pattern(const struct qus_target *t, struct qus_pattern *p);
 /* The kernel's rule: for all i, ((hdr[offset + i] ^ magic[i]) & mask[i]) == 0. */
 bool pattern_match(const struct qus_pattern *p, const uint8_t hdr[QUS_HEADER_SIZE]);
 
+/*
+ * Whether @p accepts a usual program of @t: one of its synthetic headers
+ * for ET_EXEC and ET_DYN with OSABI System V or GNU (what Linux
+ * toolchains emit).
+ */
+bool pattern_accepts_target(const struct qus_pattern *p, const struct qus_target *t);
+
 /* A minimal header of a program for @t, as a Linux toolchain would emit it. */
 void elf_synth_header(const struct qus_target *t, uint16_t e_type, uint8_t osabi,
 		      uint8_t hdr[QUS_HEADER_SIZE]);

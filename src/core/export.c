@@ -15,7 +15,15 @@
 int export_file_name(enum export_format format, const struct binfmt_entry *e, char *out,
 		     size_t size)
 {
-	int n = snprintf(out, size, "%s%s", e->name, format == EXPORT_SYSTEMD ? ".conf" : "");
+	int n = format == EXPORT_SYSTEMD ? snprintf(out, size, "00-qus-%s.conf", e->name)
+					 : snprintf(out, size, "%s", e->name);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int export_mask_name(const struct binfmt_entry *e, char *out, size_t size)
+{
+	int n = snprintf(out, size, "%s.conf", e->name);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }

@@ -22,21 +22,6 @@ void guard_load_natives(struct guard_natives *n)
 		n->have[i] = elf_read_header(AT_FDCWD, native_paths[i], n->hdr[i]) > 0;
 }
 
-static bool arch_matches(const struct qus_pattern *p, const struct qus_target *t)
-{
-	static const uint16_t types[] = { ET_EXEC, ET_DYN };
-	static const uint8_t osabis[] = { ELFOSABI_SYSV, ELFOSABI_GNU };
-	uint8_t hdr[QUS_HEADER_SIZE];
-
-	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
-		for (size_t j = 0; j < ARRAY_SIZE(osabis); j++) {
-			elf_synth_header(t, types[i], osabis[j], hdr);
-			if (pattern_match(p, hdr))
-				return true;
-		}
-	return false;
-}
-
 enum guard_verdict guard_entry(const struct binfmt_entry *e, const uint8_t *interp_hdr,
 			       const struct guard_natives *n, const struct qus_host *h, char *what,
 			       size_t whatlen)
@@ -57,7 +42,7 @@ enum guard_verdict guard_entry(const struct binfmt_entry *e, const uint8_t *inte
 			snprintf(what, whatlen, "%s", native_paths[i]);
 			return GUARD_MATCHES_NATIVE_FILE;
 		}
-	if (h->target && arch_matches(&e->pattern, h->target)) {
+	if (h->target && pattern_accepts_target(&e->pattern, h->target)) {
 		snprintf(what, whatlen, "%s", h->target->name);
 		return GUARD_MATCHES_HOST_ARCH;
 	}

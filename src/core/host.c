@@ -156,6 +156,7 @@ void host_override(struct qus_host *h, const struct qus_target *target)
 	snprintf(h->machine, sizeof(h->machine), "%s", target->name);
 	/* What the table says the target's kernels usually do. */
 	host_assume(h, target, true);
+	h->overridden = true;
 }
 
 bool host_kernel_at_least(const struct qus_host *h, unsigned major, unsigned minor)

@@ -25,6 +25,7 @@ struct qus_host {
 	bool compat32;			 /* the kernel accepts PER_LINUX32 */
 	bool probe_pending;		 /* the probes have not run yet (they run on demand) */
 	bool probed;			 /* native[] of the 32-bit modes comes from probes */
+	bool overridden;		 /* --host: another machine, not this one */
 	enum native_kind native[QUS_NTARGETS];
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -178,7 +179,29 @@ static bool read_outputs(const int fds[2], char *out, size_t outsize, char *err,
 	return true;
 }
 
-int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *res)
+/*
+ * A traced probe stops at the end of its exec, before its first
+ * instruction: see what the kernel started, then let it go.  Returns
+ * false if it did not stop but ended (the exec failed): *@status is set.
+ */
+static bool see_started(pid_t pid, struct probe_result *res, int *status)
+{
+	char link[64];
+	ssize_t n;
+
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return true; /* nothing to see; the caller waits again */
+	if (!WIFSTOPPED(*status))
+		return false;
+	snprintf(link, sizeof(link), "/proc/%ld/exe", (long)pid);
+	n = readlink(link, res->started, sizeof(res->started) - 1);
+	res->started[n > 0 ? n : 0] = '\0';
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return true;
+}
+
+static int run_probe(const struct qus_target *t, int timeout_ms, bool see, struct probe_result *res)
 {
 	uint8_t elf[PROBE_ELF_MAX];
 	long len = probe_build(t, elf, sizeof(elf));
@@ -186,6 +209,9 @@ int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *r
 	char *const argv[] = { name, NULL }, *const envp[] = { NULL };
 	_cleanup_close_ int fd = -1;
 	int out[2], err[2], fds[2];
+	/* Set by the child, which shares this memory until it executes (vfork). */
+	volatile bool traced = false;
+	bool reaped = false;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -218,6 +244,9 @@ int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *r
 
 		dup2(out[1], STDOUT_FILENO);
 		dup2(err[1], STDERR_FILENO);
+		/* Refused where ptrace is not allowed (Yama scope 3, seccomp): then unseen. */
+		if (see)
+			traced = ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0;
 		fexecve(fd, argv, envp);
 		strncat(line, strerror(errno), sizeof(line) - sizeof("exec: "));
 		if (write(STDERR_FILENO, line, strlen(line)) < 0) {
@@ -227,6 +256,8 @@ int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *r
 	}
 	close(out[1]);
 	close(err[1]);
+	if (pid > 0 && traced)
+		reaped = !see_started(pid, res, &res->status);
 	fds[0] = out[0];
 	fds[1] = err[0];
 	if (pid > 0 && !read_outputs(fds, res->output, sizeof(res->output), res->errors,
@@ -238,13 +269,23 @@ int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *r
 	close(err[0]);
 	if (pid < 0)
 		return -errno;
-	while (waitpid(pid, &res->status, 0) < 0)
+	while (!reaped && waitpid(pid, &res->status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
 	probe_token(t, token);
 	res->ok = !res->timed_out && WIFEXITED(res->status) && WEXITSTATUS(res->status) == 0 &&
 		  probe_output_ends_with(res->output, token);
 	return 0;
+}
+
+int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *res)
+{
+	return run_probe(t, timeout_ms, false, res);
+}
+
+int probe_run_seen(const struct qus_target *t, int timeout_ms, struct probe_result *res)
+{
+	return run_probe(t, timeout_ms, true, res);
 }
 
 /* In the namespace: run one probe; 1 if it ran as it should. */

@@ -72,7 +72,17 @@ struct probe_result {
 	char output[PROBE_TOKEN_MAX * 2]; /* what it wrote to stdout (cut) */
 	char errors[256];		  /* and to stderr (cut) */
 	bool ok;			  /* exited 0, its token the last line written */
+	/*
+	 * probe_run_seen() only: the file the kernel started for the probe,
+	 * as /proc/PID/exe named it right after the exec (an emulator, or the
+	 * probe itself where the kernel ran it: PROBE_MEMFD_NAME); "" where
+	 * that could not be seen (ptrace not allowed here).
+	 */
+	char started[512];
 };
+
+/* How /proc/PID/exe names the probe itself (a memfd): the kernel ran it natively. */
+#define PROBE_MEMFD_NAME "/memfd:qus-probe"
 
 /*
  * Execute @t's probe here, through whatever binfmt_misc registration this
@@ -81,5 +91,13 @@ struct probe_result {
  * (-ENOTSUP: no probe for @t).
  */
 int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *res);
+
+/*
+ * probe_run(), and also see which file the kernel started: the probe stops
+ * right after its exec (PTRACE_TRACEME: a stop before the first
+ * instruction, then detached), where /proc/PID/exe names the interpreter
+ * binfmt_misc chose.  Which entry that was is the caller's to match.
+ */
+int probe_run_seen(const struct qus_target *t, int timeout_ms, struct probe_result *res);
 
 #endif

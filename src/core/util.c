@@ -225,6 +225,30 @@ fail:
 	return r;
 }
 
+int symlink_atomic(int dirfd, const char *name, const char *target)
+{
+	char tmp[NAME_MAX + 1];
+
+	if (strchr(name, '/'))
+		return -EINVAL;
+	for (unsigned attempt = 0;; attempt++) {
+		if (snprintf(tmp, sizeof(tmp), ".%.200s.%ld.%u.tmp", name, (long)getpid(),
+			     attempt) >= (int)sizeof(tmp))
+			return -ENAMETOOLONG;
+		if (symlinkat(target, dirfd, tmp) == 0)
+			break;
+		if (errno != EEXIST || attempt == 100)
+			return -errno;
+	}
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int r = -errno;
+
+		unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	return 0;
+}
+
 int write_file_if_changed(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
 {
 	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -86,6 +86,12 @@ int find_program(const char *name, const char *path, char *out, size_t size);
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
 
 /*
+ * Make @name in @dirfd a symbolic link to @target, atomically: a link
+ * under a temporary name renamed over whatever @name was.  0 or -errno.
+ */
+int symlink_atomic(int dirfd, const char *name, const char *target);
+
+/*
  * The same, unless @name already holds exactly @data with @mode: then
  * nothing is written (a rebuild with nothing new rewrites nothing).  0
  * written, 1 left as it was, or -errno.

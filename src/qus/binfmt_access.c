@@ -2,6 +2,7 @@
 #include "binfmt_access.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "binfmt.h"
@@ -9,6 +10,7 @@
 #include "entry.h"
 #include "instance.h"
 #include "paths.h"
+#include "util.h"
 
 const char *binfmt_hint(int err)
 {
@@ -49,6 +51,26 @@ bool kernel_drops_entries_on_umount(struct qus_ctx *ctx)
 	if (!h.kernel_major && host_detect(&h) < 0)
 		return false;
 	return host_kernel_at_least(&h, 6, 7);
+}
+
+void read_entries_quietly(struct qus_ctx *ctx, int fd, struct binfmt_entry **entries, size_t *count)
+{
+	_cleanup_close_ int own = -1;
+	bool enabled;
+
+	*entries = NULL;
+	*count = 0;
+	if (fd < 0) {
+		own = binfmt_open(ctx->binfmt_dir);
+		if (own < 0 || binfmt_is_mounted(own) != 1)
+			return;
+		fd = own;
+	}
+	if (binfmt_read_all(fd, &enabled, entries, count) < 0) {
+		free(*entries);
+		*entries = NULL;
+		*count = 0;
+	}
 }
 
 static int reopen(const char *dir)

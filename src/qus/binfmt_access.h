@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "context.h"
+#include "entry.h"
 
 /*
  * BINFMT_READ_MOUNT: read, mounting binfmt_misc first if need be, as
@@ -24,6 +25,15 @@ enum binfmt_access { BINFMT_READ, BINFMT_WRITE, BINFMT_READ_MOUNT };
  * @access is BINFMT_READ; -1 after printing an error otherwise.
  */
 int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access);
+
+/*
+ * Every entry as it is, in the kernel's order (who runs what: handler.h),
+ * read through @fd if it is open, else from ctx->binfmt_dir if binfmt_misc
+ * is mounted there.  Quietly none (*@entries NULL) where they cannot be
+ * read: then no other emulator is known.  *@entries is the caller's to free.
+ */
+void read_entries_quietly(struct qus_ctx *ctx, int fd, struct binfmt_entry **entries,
+			  size_t *count);
 
 /*
  * Whether this kernel drops the entries with the last mount of binfmt_misc

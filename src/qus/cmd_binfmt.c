@@ -320,6 +320,8 @@ static int print_status(struct qus_ctx *ctx)
 	jw_init(&w, stdout);
 	jw_begin_object(&w, NULL);
 	write_supported(ctx, &w, &es);
+	/* By name, as tonistiigi/binfmt lists the directory (Go's os.ReadDir sorts). */
+	binfmt_sort_by_name(es.e, es.n);
 	jw_begin_array(&w, "emulators");
 	for (size_t i = 0; i < es.n; i++)
 		if (es.e[i].enabled)

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "diag.h"
 #include "emulator.h"
+#include "handler.h"
 #include "json.h"
 #include "options.h"
 #include "probe.h"
@@ -29,10 +30,13 @@ const char usage_check[] =
 	"\n"
 	"Prove that each target (every one, or the TARGETs named) runs: execute its\n"
 	"tiny probe program through the kernel, as any program is executed, and compare\n"
-	"what it prints.  Shows per target whether it runs natively, its entry, flags,\n"
-	"interpreter, that file's QEMU version (read from it, not run) and the result;\n"
-	"a failure says why (no entry, entry disabled, emulator missing, probe failed,\n"
-	"wrong output).  Targets without a probe program are shown as untested.\n"
+	"what it prints.  Shows per target whether it runs natively, the entry the\n"
+	"kernel uses for it, flags, interpreter, that file's QEMU version (read from it,\n"
+	"not run) and the result; the file the kernel really started is seen at the\n"
+	"probe's exec, and named where it is not that entry's QEMU (another emulator,\n"
+	"or the kernel itself).  A failure says why (no entry, entry disabled, emulator\n"
+	"missing, probe failed, wrong output).  Targets without a probe program are\n"
+	"shown as untested.\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json               machine-readable output (schema in qus(1))\n"
@@ -52,12 +56,19 @@ struct check_row {
 	enum native_kind native;
 	bool has_entry;
 	struct binfmt_entry e;
+	const struct binfmt_entry *used; /* e as it is in the entries read, or NULL */
 	bool interpreter_exists;
 	char qemu_version[QUS_QEMU_VERSION_MAX]; /* "" when unknown */
 	enum check_result result;
 	char reason[QUS_REGISTER_MAX + 128]; /* may quote the interpreter */
 	struct probe_result probe;
 	bool probed;
+	/* What the kernel started for the probe (probe.started), and whose it is. */
+	const struct binfmt_entry *ran_by; /* the entry whose interpreter it was */
+	bool ran_natively;		   /* the probe itself: the kernel ran it */
+	/* Other entries that take the target's programs, not used (the first few). */
+	const struct binfmt_entry *shadowed[8];
+	size_t nshadowed;
 };
 
 struct check_env {
@@ -78,12 +89,18 @@ static void read_entries(struct qus_ctx *ctx, struct check_env *env)
 	close(fd);
 }
 
-/* The entry the kernel would use for @t: qemu-<t> first, else any that matches its programs. */
+/*
+ * The entry the kernel uses for @t: the first, in its order, that takes
+ * @t's programs (handler.h).  If none does, the one that would if it were
+ * enabled (qemu-<t>, else any of @t's), to say why it does not.
+ */
 static const struct binfmt_entry *entry_for(const struct check_env *env, const struct qus_target *t)
 {
+	const struct binfmt_entry *h = handler_for(env->entries, env->count, t), *any = NULL;
 	char name[64];
-	const struct binfmt_entry *any = NULL;
 
+	if (h)
+		return h;
 	plan_entry_name(t, name, sizeof(name));
 	for (size_t i = 0; i < env->count; i++) {
 		if (!strcmp(env->entries[i].name, name))
@@ -92,6 +109,78 @@ static const struct binfmt_entry *entry_for(const struct check_env *env, const s
 			any = &env->entries[i];
 	}
 	return any;
+}
+
+/* The entries that take @t's programs but are not the one used. */
+static void list_shadowed(const struct check_env *env, const struct binfmt_entry *used,
+			  struct check_row *r)
+{
+	for (size_t i = 0; i < env->count && r->nshadowed < ARRAY_SIZE(r->shadowed); i++)
+		if (&env->entries[i] != used && entry_takes(&env->entries[i], r->t))
+			r->shadowed[r->nshadowed++] = &env->entries[i];
+}
+
+/*
+ * Whose file the kernel started: the probe itself (native), or the
+ * interpreter of an entry.  With F the link names the file as it was
+ * opened at registration; " (deleted)" if it was removed since.
+ */
+static void match_started(const struct check_env *env, struct check_row *r)
+{
+	const char *started = r->probe.started;
+	size_t len = strlen(started);
+	static const char deleted[] = " (deleted)";
+
+	if (!len)
+		return;
+	if (!strncmp(started, PROBE_MEMFD_NAME, strlen(PROBE_MEMFD_NAME))) {
+		r->ran_natively = true;
+		return;
+	}
+	if (len > strlen(deleted) && !strcmp(started + len - strlen(deleted), deleted))
+		len -= strlen(deleted);
+	/* The entry used first: it is the one the kernel chose if it names the file. */
+	if (r->used && strlen(r->used->interpreter) == len &&
+	    !strncmp(r->used->interpreter, started, len)) {
+		r->ran_by = r->used;
+		return;
+	}
+	for (size_t i = 0; i < env->count; i++)
+		if (strlen(env->entries[i].interpreter) == len &&
+		    !strncmp(env->entries[i].interpreter, started, len)) {
+			r->ran_by = &env->entries[i];
+			return;
+		}
+}
+
+/* For an ok result: who ran it, where that is not simply the target's QEMU entry. */
+static void say_who_ran(struct check_row *r)
+{
+	size_t n = strlen(r->reason);
+	const char *sep = n ? "; " : "";
+
+	if (r->ran_natively && r->native == NATIVE_NO)
+		snprintf(r->reason + n, sizeof(r->reason) - n,
+			 "%sthe kernel ran it itself, no entry did", sep);
+	else if (r->ran_by && r->ran_by != r->used)
+		snprintf(r->reason + n, sizeof(r->reason) - n, "%sstarted %s, %s's interpreter",
+			 sep, r->probe.started, r->ran_by->name);
+	else if (r->probe.started[0] && !r->ran_natively && !r->ran_by)
+		snprintf(r->reason + n, sizeof(r->reason) - n,
+			 "%sstarted %s, no entry's interpreter", sep, r->probe.started);
+	else if (r->ran_by && !entry_is_qemu(r->ran_by))
+		snprintf(r->reason + n, sizeof(r->reason) - n, "%srun by %s, not QEMU", sep,
+			 r->ran_by->name);
+	else if (!r->nshadowed)
+		return;
+	for (size_t i = 0; i < r->nshadowed; i++) {
+		n = strlen(r->reason);
+		snprintf(r->reason + n, sizeof(r->reason) - n, "%s%s",
+			 i   ? ", "
+			 : n ? "; shadowed: "
+			     : "shadowed: ",
+			 r->shadowed[i]->name);
+	}
 }
 
 /* Why the probe run did not give the token, in words. */
@@ -127,6 +216,7 @@ static void check_target(struct qus_ctx *ctx, const struct check_env *env, struc
 	if (e) {
 		r->has_entry = true;
 		r->e = *e;
+		r->used = e;
 		r->interpreter_exists = stat(e->interpreter, &sb) == 0;
 		/* Read, not run: the file may be missing, not QEMU, or QEMU of another layout. */
 		if (r->interpreter_exists)
@@ -162,12 +252,15 @@ static void check_target(struct qus_ctx *ctx, const struct check_env *env, struc
 			return;
 		}
 	}
-	err = probe_run(r->t, env->timeout_ms, &r->probe);
+	if (e && e->enabled)
+		list_shadowed(env, e, r);
+	err = probe_run_seen(r->t, env->timeout_ms, &r->probe);
 	if (err < 0) {
 		snprintf(r->reason, sizeof(r->reason), "cannot run the probe: %s", strerror(-err));
 		return;
 	}
 	r->probed = true;
+	match_started(env, r);
 	if (r->probe.ok) {
 		char token[PROBE_TOKEN_MAX];
 		size_t extra;
@@ -179,6 +272,7 @@ static void check_target(struct qus_ctx *ctx, const struct check_env *env, struc
 		if (extra)
 			snprintf(r->reason, sizeof(r->reason), "the emulator also wrote \"%.*s\"",
 				 (int)strcspn(r->probe.output, "\n"), r->probe.output);
+		say_who_ran(r);
 		return;
 	}
 	explain_probe(r);
@@ -194,6 +288,30 @@ static const char *const result_words[] = {
 	[CHECK_FAILED] = "failed",
 	[CHECK_UNTESTED] = "untested",
 };
+
+/*
+ * "ran_by": what the kernel started for the probe, seen at its exec: the
+ * entry whose interpreter it was (null: none of them, or the kernel
+ * itself), its file, and whether that is QEMU.  null where it could not be
+ * seen.  "shadowed": entries that take the target but are not used.
+ */
+static void print_json_ran(struct json_writer *w, const struct check_row *r)
+{
+	if (!r->probed || !r->probe.started[0]) {
+		jw_null(w, "ran_by");
+	} else {
+		jw_begin_object(w, "ran_by");
+		jw_string(w, "entry", r->ran_by ? r->ran_by->name : NULL);
+		jw_string(w, "file", r->probe.started);
+		jw_bool(w, "native", r->ran_natively);
+		jw_bool(w, "qemu", r->ran_by && entry_is_qemu(r->ran_by));
+		jw_end_object(w);
+	}
+	jw_begin_array(w, "shadowed");
+	for (size_t i = 0; i < r->nshadowed; i++)
+		jw_string(w, NULL, r->shadowed[i]->name);
+	jw_end_array(w);
+}
 
 static void print_json(const struct qus_ctx *ctx, const struct check_row *rows, size_t n)
 {
@@ -230,6 +348,7 @@ static void print_json(const struct qus_ctx *ctx, const struct check_row *rows, 
 		jw_string(&w, "result", result_words[r->result]);
 		jw_string(&w, "reason", r->reason[0] ? r->reason : NULL);
 		jw_string(&w, "output", r->probed ? r->probe.output : NULL);
+		print_json_ran(&w, r);
 		jw_end_object(&w);
 	}
 	jw_end_array(&w);

@@ -34,7 +34,7 @@ static const struct {
 	{ 'g', QUS_FLAG_P, "--preserve-argv0" },
 };
 
-enum { OPT_RESET = 0x1400 };
+enum { OPT_RESET = 0x1400, OPT_COMPAT_TAKE_OVER };
 
 static bool yes_or_die(const char *opt, const char *arg)
 {
@@ -81,6 +81,9 @@ static bool compat_option(struct qus_ctx *ctx, struct compat_request *rq, int c)
 	case OPT_RESET:
 		rq->reset = true;
 		return true;
+	case OPT_COMPAT_TAKE_OVER:
+		rq->what.take_over = true;
+		return true;
 	case 'h':
 		fputs(usage_main, stdout);
 		cli_exit(EXIT_OK);
@@ -115,6 +118,7 @@ static void compat_parse(struct qus_ctx *ctx, int argc, char **argv, struct comp
 {
 	static const struct option longopts[] = {
 		{ "reset", no_argument, NULL, OPT_RESET },
+		{ "take-over", no_argument, NULL, OPT_COMPAT_TAKE_OVER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "debian", no_argument, NULL, 'd' },

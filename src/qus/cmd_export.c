@@ -19,9 +19,13 @@ const char usage_export[] =
 	"Usage: qus export --systemd|--debian [OPTIONS] [TARGET...]\n"
 	"\n"
 	"Write configuration that registers the emulators at every boot, one file per\n"
-	"target, for the same targets and flags `qus register` would use:\n"
-	"  --systemd    DIR/qemu-TARGET.conf for systemd-binfmt (binfmt.d(5));\n"
-	"               default DIR /etc/binfmt.d\n"
+	"target, for the same targets and flags `qus register` would use (a target\n"
+	"another emulator runs on this machine is left to it, as register does):\n"
+	"  --systemd    DIR/00-qus-qemu-TARGET.conf for systemd-binfmt (binfmt.d(5)),\n"
+	"               a name that sorts before other emulators' files, so that they\n"
+	"               win at boot as they do at run time; and DIR/qemu-TARGET.conf,\n"
+	"               a link to /dev/null that masks the distribution's file of that\n"
+	"               name; default DIR /etc/binfmt.d\n"
 	"  --debian     DIR/qemu-TARGET for update-binfmts --import (binfmt-support);\n"
 	"               default DIR /usr/share/binfmts\n"
 	"Files are written under a temporary name and renamed into place.\n"
@@ -30,8 +34,10 @@ const char usage_export[] =
 	"  --exportdir DIR          where to write the files (must exist)\n"
 	"  --qemu-path DIR, --qemu-suffix SUFFIX, --[no-]persistent, --[no-]preserve-argv0,\n"
 	"  --[no-]open-binary, --[no-]credential, --flags LETTERS, --include-native,\n"
-	"  --host TARGET            as for `qus register` (see qus register --help);\n"
+	"  --take-over, --host TARGET\n"
+	"                           as for `qus register` (see qus register --help);\n"
 	"                           --host writes configuration for another machine\n"
+	"                           (whose other emulators qus cannot see)\n"
 	"  -q, --quiet              print only errors\n"
 	"  --binfmt-dir DIR         accepted, as by every command; no effect here\n"
 	"  -h, --help               show this help\n"
@@ -48,6 +54,7 @@ int cmd_export(struct qus_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		ENTRY_LONGOPTS,
+		TAKE_OVER_LONGOPT,
 		{ "systemd", no_argument, NULL, OPT_SYSTEMD },
 		{ "debian", no_argument, NULL, OPT_DEBIAN },
 		{ "exportdir", required_argument, NULL, OPT_EXPORTDIR },

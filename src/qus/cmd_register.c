@@ -48,6 +48,9 @@ const char usage_register[] =
 	"  --flags LETTERS          exactly these flags (e.g. F, POCF, or '' for none)\n"
 	"  --include-native         also register targets this host runs natively\n"
 	"                           (e.g. i386 on x86_64); never the host's own\n"
+	"  --take-over              also register targets whose programs another\n"
+	"                           emulator runs now (Rosetta, FEX, box64): QEMU goes\n"
+	"                           in front of it; without this they are left to it\n"
 	"  --host TARGET            decide what is native as if the host were TARGET\n"
 	"  --replace                register identical entries anew (an F entry then\n"
 	"                           opens the emulator file again, e.g. after an upgrade)\n"
@@ -123,6 +126,7 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		ENTRY_LONGOPTS,
+		TAKE_OVER_LONGOPT,
 		{ "replace", no_argument, NULL, OPT_REPLACE },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },

@@ -16,6 +16,7 @@
 #include "instance.h"
 #include "paths.h"
 #include "emulator.h"
+#include "handler.h"
 #include "json.h"
 #include "options.h"
 #include "util.h"
@@ -23,10 +24,13 @@
 const char usage_status[] =
 	"Usage: qus status [OPTIONS] [TARGET...]\n"
 	"\n"
-	"Show the binfmt_misc entries: name, target, enabled or disabled, flags, the\n"
-	"QEMU version of the interpreter (read from the file, not run) and the\n"
-	"interpreter (and whether that file exists).  With TARGETs, only their entries;\n"
-	"the exit status then says whether each has an enabled entry.\n"
+	"Show the binfmt_misc entries: name, target, enabled, disabled or shadowed (an\n"
+	"entry tried before it takes all its programs), flags, the QEMU version of the\n"
+	"interpreter (read from the file, not run) and the interpreter (and whether\n"
+	"that file exists); then, for each target whose programs another emulator runs\n"
+	"or whose entries shadow one another, which entry the kernel uses.  With\n"
+	"TARGETs, only their entries; the exit status then says whether each has an\n"
+	"enabled entry.\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json               machine-readable output (schema in qus(1))\n"
@@ -45,6 +49,10 @@ struct status_row {
 	const struct qus_target *target;
 	bool interpreter_exists;
 	char qemu_version[QUS_QEMU_VERSION_MAX]; /* "" when unknown */
+	unsigned order;				 /* in the kernel's order: 0 is tried first */
+	uint64_t runs;	   /* bit i: qus_targets[i]'s programs go to this entry */
+	uint64_t shadowed; /* bit i: it takes them, but an entry tried first does */
+	bool shown;	   /* not filtered out by the TARGETs given */
 };
 
 struct status {
@@ -53,9 +61,11 @@ struct status {
 	bool own; /* this user namespace's instance (not an ancestor's) */
 	struct instance_info in;
 	struct automount_state am;
-	bool am_expires; /* the automount's expiry would take the entries */
-	struct status_row *rows;
+	bool am_expires;	 /* the automount's expiry would take the entries */
+	struct status_row *rows; /* every entry, by name */
 	size_t count;
+	/* For each target, the row whose entry runs its programs, or NULL. */
+	const struct status_row *handler[QUS_NTARGETS];
 };
 
 static const char *const instance_words[] = {
@@ -64,6 +74,40 @@ static const char *const instance_words[] = {
 	[INSTANCE_CONTAINER] = "container",
 	[INSTANCE_NAMESPACE] = "other",
 };
+
+static int cmp_rows(const void *a, const void *b)
+{
+	return strcmp(((const struct status_row *)a)->e.name,
+		      ((const struct status_row *)b)->e.name);
+}
+
+/*
+ * Who runs each target's programs: the first entry in the kernel's order
+ * that takes them (handler.h); every other that takes them is shadowed
+ * for that target.  Then the rows are sorted by name, for people.
+ */
+static void find_handlers(struct status *st)
+{
+	qsort(st->rows, st->count, sizeof(*st->rows), cmp_rows);
+	for (size_t t = 0; t < QUS_NTARGETS; t++) {
+		struct status_row *first = NULL;
+
+		for (size_t i = 0; i < st->count; i++) {
+			struct status_row *r = &st->rows[i];
+
+			if (!entry_takes(&r->e, &qus_targets[t]))
+				continue;
+			r->shadowed |= 1ull << t;
+			if (!first || r->order < first->order)
+				first = r;
+		}
+		if (first) {
+			first->shadowed &= ~(1ull << t);
+			first->runs |= 1ull << t;
+		}
+		st->handler[t] = first;
+	}
+}
 
 static int collect(struct qus_ctx *ctx, struct status *st, const struct target_set *filter)
 {
@@ -109,8 +153,9 @@ static int collect(struct qus_ctx *ctx, struct status *st, const struct target_s
 			continue;
 		}
 		row->target = target_of_entry(&row->e);
-		if (filter->explicit && (!row->target || !filter->want[arch_index(row->target)]))
-			continue;
+		row->order = (unsigned)st->count;
+		row->shown =
+			!filter->explicit || (row->target && filter->want[arch_index(row->target)]);
 		row->interpreter_exists = stat(row->e.interpreter, &sb) == 0;
 		/* Only an entry of a target names the literal to look for ("qemu-T version"). */
 		if (row->interpreter_exists && row->target)
@@ -120,10 +165,37 @@ static int collect(struct qus_ctx *ctx, struct status *st, const struct target_s
 	}
 	binfmt_free_names(names, count);
 	close(fd);
+	find_handlers(st);
 	return 0;
 }
 
-static void print_json(struct qus_ctx *ctx, const struct status *st)
+/* For each target some entry takes: the entry the kernel uses, and those it shadows. */
+static void print_json_targets(struct json_writer *w, const struct status *st,
+			       const struct target_set *filter)
+{
+	jw_begin_array(w, "targets");
+	for (size_t t = 0; t < QUS_NTARGETS; t++) {
+		const struct status_row *h = st->handler[t];
+
+		if (!h || (filter->explicit && !filter->want[t]))
+			continue;
+		jw_begin_object(w, NULL);
+		jw_string(w, "name", qus_targets[t].name);
+		jw_string(w, "entry", h->e.name);
+		jw_string(w, "interpreter", h->e.interpreter);
+		jw_bool(w, "qemu", entry_is_qemu(&h->e));
+		jw_begin_array(w, "shadowed");
+		for (size_t i = 0; i < st->count; i++)
+			if (st->rows[i].shadowed & 1ull << t)
+				jw_string(w, NULL, st->rows[i].e.name);
+		jw_end_array(w);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
+static void print_json(struct qus_ctx *ctx, const struct status *st,
+		       const struct target_set *filter)
 {
 	struct json_writer w;
 
@@ -168,11 +240,13 @@ static void print_json(struct qus_ctx *ctx, const struct status *st)
 		const struct binfmt_entry *e = &r->e;
 		char flags[5], hex[2 * QUS_MAGIC_MAX + 1];
 
+		if (!r->shown)
+			continue;
 		flags_format(flags_normalize(e->flags), flags);
 		jw_begin_object(&w, NULL);
 		jw_string(&w, "name", e->name);
 		jw_string(&w, "target", r->target ? r->target->name : NULL);
-		jw_bool(&w, "qemu", plan_is_qemu_entry(e->name));
+		jw_bool(&w, "qemu", entry_is_qemu(e));
 		jw_bool(&w, "enabled", e->enabled);
 		jw_string(&w, "interpreter", e->interpreter);
 		jw_bool(&w, "interpreter_exists", r->interpreter_exists);
@@ -196,9 +270,25 @@ static void print_json(struct qus_ctx *ctx, const struct status *st)
 			jw_null(&w, "mask");
 			jw_string(&w, "extension", e->extension);
 		}
+		jw_begin_array(&w, "runs");
+		for (size_t t = 0; t < QUS_NTARGETS; t++)
+			if (r->runs & 1ull << t)
+				jw_string(&w, NULL, qus_targets[t].name);
+		jw_end_array(&w);
+		jw_begin_array(&w, "shadowed_by");
+		for (size_t t = 0; t < QUS_NTARGETS; t++) {
+			if (!(r->shadowed & 1ull << t))
+				continue;
+			jw_begin_object(&w, NULL);
+			jw_string(&w, "target", qus_targets[t].name);
+			jw_string(&w, "entry", st->handler[t]->e.name);
+			jw_end_object(&w);
+		}
+		jw_end_array(&w);
 		jw_end_object(&w);
 	}
 	jw_end_array(&w);
+	print_json_targets(&w, st, filter);
 	jw_end_object(&w);
 	jw_finish(&w);
 }
@@ -259,9 +349,40 @@ static void say_automount(const struct qus_ctx *ctx, const struct status *st)
 		       ctx->binfmt_dir, when);
 }
 
-static void print_human(struct qus_ctx *ctx, const struct status *st)
+/*
+ * Who runs what, where it is not simply "qemu-T runs T": a target whose
+ * programs another emulator runs, or whose entries shadow one another.
+ */
+static void say_handlers(const struct status *st, const struct target_set *filter)
 {
-	unsigned qemu = 0;
+	for (size_t t = 0; t < QUS_NTARGETS; t++) {
+		const struct status_row *h = st->handler[t];
+		bool qemu = h && entry_is_qemu(&h->e), shadows = false;
+		char line[1024];
+		size_t n;
+
+		if (!h || (filter->explicit && !filter->want[t]))
+			continue;
+		for (size_t i = 0; i < st->count; i++)
+			shadows |= (st->rows[i].shadowed >> t) & 1;
+		if (qemu && !shadows)
+			continue;
+		n = (size_t)snprintf(line, sizeof(line), "%s programs run through %s (%s)%s",
+				     qus_targets[t].name, h->e.name, h->e.interpreter,
+				     qemu ? "" : ", not QEMU");
+		for (size_t i = 0, k = 0; i < st->count && n < sizeof(line); i++)
+			if (st->rows[i].shadowed & 1ull << t)
+				n += (size_t)snprintf(
+					line + n, sizeof(line) - n, "%s%s",
+					k++ ? ", " : "; shadowed: ", st->rows[i].e.name);
+		printf("%s\n", line);
+	}
+}
+
+static void print_human(struct qus_ctx *ctx, const struct status *st,
+			const struct target_set *filter)
+{
+	unsigned qemu = 0, shown = 0;
 
 	if (!st->mounted) {
 		/*
@@ -273,13 +394,15 @@ static void print_human(struct qus_ctx *ctx, const struct status *st)
 		       ctx->binfmt_dir);
 		return;
 	}
-	for (size_t i = 0; i < st->count; i++)
-		qemu += plan_is_qemu_entry(st->rows[i].e.name);
-	printf("binfmt_misc on %s: %s, %zu entries (%u QEMU)\n", ctx->binfmt_dir,
-	       st->enabled ? "enabled" : "DISABLED (no entry is used)", st->count, qemu);
+	for (size_t i = 0; i < st->count; i++) {
+		qemu += st->rows[i].shown && entry_is_qemu(&st->rows[i].e);
+		shown += st->rows[i].shown;
+	}
+	printf("binfmt_misc on %s: %s, %u entries (%u QEMU)\n", ctx->binfmt_dir,
+	       st->enabled ? "enabled" : "DISABLED (no entry is used)", shown, qemu);
 	say_instance(ctx, st);
 	say_automount(ctx, st);
-	if (!st->count)
+	if (!shown)
 		return;
 	printf("%-20s %-12s %-8s %-5s %-8s %s\n", "NAME", "TARGET", "STATE", "FLAGS", "QEMU",
 	       "INTERPRETER");
@@ -290,15 +413,21 @@ static void print_human(struct qus_ctx *ctx, const struct status *st)
 		/* The release alone ("7.2.22"); --json has the whole text. */
 		int vlen = (int)strcspn(r->qemu_version, " ");
 
+		if (!r->shown)
+			continue;
 		flags_format(flags_normalize(r->e.flags), flags);
 		if (!r->interpreter_exists)
 			missing = r->e.flags & QUS_FLAG_F ? " (not on disk; F keeps it open)"
 							  : " (missing)";
 		printf("%-20s %-12s %-8s %-5s %-8.*s %s%s\n", r->e.name,
-		       r->target ? r->target->name : "-", r->e.enabled ? "enabled" : "disabled",
+		       r->target ? r->target->name : "-",
+		       !r->e.enabled		 ? "disabled"
+		       : r->shadowed && !r->runs ? "shadowed"
+						 : "enabled",
 		       flags[0] ? flags : "-", vlen ? vlen : 1, vlen ? r->qemu_version : "-",
 		       r->e.interpreter, missing);
 	}
+	say_handlers(st, filter);
 }
 
 /* Each named target must have an enabled entry. */
@@ -346,9 +475,9 @@ int cmd_status(struct qus_ctx *ctx, int argc, char **argv)
 	if (collect(ctx, &st, &filter) < 0)
 		return EXIT_FAIL;
 	if (json)
-		print_json(ctx, &st);
+		print_json(ctx, &st, &filter);
 	else
-		print_human(ctx, &st);
+		print_human(ctx, &st, &filter);
 	r = check_wanted(&st, &filter);
 	free(st.rows);
 	return r;

@@ -116,6 +116,9 @@ bool entry_option(struct qus_ctx *ctx, struct entry_opts *o, int c, const char *
 	case OPT_INCLUDE_NATIVE:
 		o->include_native = true;
 		return true;
+	case OPT_TAKE_OVER:
+		o->take_over = true;
+		return true;
 	case OPT_HOST:
 		override_host_or_die(ctx, arg);
 		return true;
@@ -143,4 +146,5 @@ void entry_opts_finish(const struct qus_ctx *ctx, const struct entry_opts *o, ch
 	out->qemu_suffix = o->qemu_suffix;
 	out->flags = entry_opts_flags(ctx, o);
 	out->include_native = o->include_native;
+	out->take_over = o->take_over;
 }

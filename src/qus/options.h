@@ -53,6 +53,7 @@ enum {
 	OPT_NO_CREDENTIAL,
 	OPT_INCLUDE_NATIVE,
 	OPT_HOST,
+	OPT_TAKE_OVER,
 };
 /* clang-format off */
 #define ENTRY_LONGOPTS                                                                     \
@@ -69,6 +70,12 @@ enum {
 	{ "no-credential", no_argument, NULL, OPT_NO_CREDENTIAL },                         \
 	{ "include-native", no_argument, NULL, OPT_INCLUDE_NATIVE },                       \
 	{ "host", required_argument, NULL, OPT_HOST }
+/*
+ * Where other emulators can be registered already: `register` and
+ * `export` (not `qus run`, whose binfmt_misc is new and empty).
+ */
+#define TAKE_OVER_LONGOPT                                                                  \
+	{ "take-over", no_argument, NULL, OPT_TAKE_OVER }
 /* clang-format on */
 
 struct entry_opts {
@@ -79,6 +86,7 @@ struct entry_opts {
 	unsigned set;	/* --persistent etc. */
 	unsigned clear; /* --no-persistent etc. */
 	bool include_native;
+	bool take_over;
 };
 
 void entry_opts_init(struct entry_opts *o);
@@ -95,6 +103,12 @@ struct entry_choice {
 	const char *qemu_suffix; /* NULL: search (emulator_find); the options-only mode: -static */
 	unsigned flags;
 	bool include_native;
+	/*
+	 * Register targets whose programs another emulator runs (Rosetta,
+	 * FEX, box64: handler.h), in front of it; without it they are left
+	 * to it.
+	 */
+	bool take_over;
 };
 
 /* After getopt: the targets from the remaining @args, the flags resolved. */

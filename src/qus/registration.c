@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "emulator.h"
 #include "guard.h"
+#include "handler.h"
 #include "instance.h"
 #include "util.h"
 
@@ -22,7 +23,11 @@ struct reg_tally {
 	unsigned done[BINFMT_NOUTCOMES]; /* by enum binfmt_outcome */
 	unsigned failed, missing, absent;
 	char skipped[QUS_NTARGETS * 16];
-	struct guard_natives natives; /* read once for all targets */
+	char others[QUS_NTARGETS * 16]; /* left to another emulator */
+	struct guard_natives natives;	/* read once for all targets */
+	/* The entries before this run, in the kernel's order: who runs what. */
+	struct binfmt_entry *entries;
+	size_t nentries;
 };
 
 static const char *const outcome_words[] = {
@@ -218,6 +223,34 @@ static void note_skip(const struct reg_request *req, struct reg_tally *t, struct
 			tg->name, ctx->host.machine, tg->name);
 }
 
+/*
+ * Another emulator runs @tg's programs now (handler.h): registering QEMU
+ * would put it in front and take them away.  Returns true if @tg is left
+ * to it (said in one line, not a failure), false to go on (no other
+ * emulator, or --take-over: then *@over names the one taken over).
+ */
+static bool leave_to_other(const struct reg_request *req, struct reg_tally *t,
+			   const struct qus_target *tg, const struct binfmt_entry **over)
+{
+	const struct binfmt_entry *h = handler_other(t->entries, t->nentries, tg);
+	size_t n = strlen(t->others);
+
+	*over = NULL;
+	if (!h)
+		return false;
+	if (req->what.take_over) {
+		*over = h;
+		return false;
+	}
+	snprintf(t->others + n, sizeof(t->others) - n, "%s%s", n ? " " : "", tg->name);
+	if (!req->quiet && !req->changes_only)
+		fprintf(out_of(req),
+			"qemu-%s: skipped: %s (%s) runs %s programs; they are left to it "
+			"(--take-over registers QEMU in front of it)\n",
+			tg->name, h->name, h->interpreter, tg->name);
+	return true;
+}
+
 /* Entries in place after the run: written, or found as asked. */
 static unsigned ok_count(const struct reg_tally *t)
 {
@@ -251,6 +284,8 @@ static void summarize(const struct reg_request *req, const struct reg_tally *t)
 	}
 	if (t->skipped[0])
 		fprintf(out, ", skipped as native: %s", t->skipped);
+	if (t->others[0])
+		fprintf(out, ", left to other emulators: %s", t->others);
 	fprintf(out, ", %u failed\n", t->failed);
 }
 
@@ -342,8 +377,10 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 			     "it with 'echo 1 > %s/status'",
 			     ctx->binfmt_dir);
 	}
+	read_entries_quietly(ctx, fd, &t.entries, &t.nentries);
 	for (size_t i = 0; i < QUS_NTARGETS; i++) {
 		const struct qus_target *tg = &qus_targets[i];
+		const struct binfmt_entry *over;
 		enum plan_decision d;
 		enum binfmt_outcome out;
 		struct binfmt_entry e;
@@ -357,6 +394,8 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 			note_skip(req, &t, ctx, tg, d);
 			continue;
 		}
+		if (leave_to_other(req, &t, tg, &over))
+			continue;
 		if (plan_entry(tg, req->what.qemu_dir, req->what.qemu_suffix, req->what.flags, &e) <
 		    0) {
 			warn("qemu-%s: the interpreter path in %s is too long (at most %d bytes)",
@@ -384,7 +423,8 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 			t.failed++; /* said once already */
 			continue;
 		}
-		r = apply_whole(fd, &e, req->replace, &out);
+		/* Taking over: anew, so that it is the newest entry, tried first. */
+		r = apply_whole(fd, &e, req->replace || over, &out);
 		if (r < 0) {
 			report_kernel_error(ctx, &e, r, out);
 			refused_all = binfmt_refuses_all(r);
@@ -393,9 +433,13 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 		}
 		t.done[out]++;
 		print_result(req, &e, outcome_words[out]);
+		if (over && !req->quiet)
+			warn("%s: in front of %s (%s), which no longer runs %s programs (--take-over)",
+			     e.name, over->name, over->interpreter, tg->name);
 	}
 	if (fd >= 0)
 		close(fd);
+	free(t.entries);
 	/* Before the summary: the binfmt interface shows the last line as the result. */
 	if (!req->dry_run && !req->quiet && !req->changes_only && fd >= 0 && ok_count(&t))
 		say_where();

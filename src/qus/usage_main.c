@@ -42,6 +42,8 @@ const char usage_main[] =
 	"static's register.sh and QEMU's qemu-binfmt-conf.sh), with their defaults:\n"
 	"no flags unless asked, emulators /usr/bin/qemu-TARGET-static:\n"
 	"      --reset               first remove every qemu-* entry, then register\n"
+	"      --take-over           also targets another emulator runs (Rosetta, FEX,\n"
+	"                            box64), in front of it; else they are left to it\n"
 	"  -p, --persistent yes|no   flag F: open the emulator now (Linux >= 4.8)\n"
 	"  -c, --credential yes|no   flags OC: setuid programs keep their privileges\n"
 	"  -g, --preserve-argv0 yes|no\n"

@@ -59,8 +59,8 @@ run in_usr_bin "$plain" "$QUS" targets
 like "$out" "$(printf '%-13s %-13s %-26s' aarch64 arm qemu-aarch64)" "targets: the EMULATOR column shows qemu-T"
 like "$out" "$(printf '%-13s %-13s %-26s' riscv64 riscv -)" "... and - where neither is installed"
 run in_usr_bin "$plain" "$QUS" --systemd aarch64 --exportdir "$tmp"
-like "$(cat "$tmp/qemu-aarch64.conf")" ":/usr/bin/qemu-aarch64-static:" "the options-only mode still names /usr/bin/qemu-T-static"
-rm "$tmp/qemu-aarch64.conf"
+like "$(cat "$tmp/00-qus-qemu-aarch64.conf")" ":/usr/bin/qemu-aarch64-static:" "the options-only mode still names /usr/bin/qemu-T-static"
+rm "$tmp/00-qus-qemu-aarch64.conf" "$tmp/qemu-aarch64.conf"
 
 # Both: qemu-T-static first (Debian 12 with qemu-user and qemu-user-static).
 both=$tmp/both
@@ -126,9 +126,9 @@ fi
 mkdir "$tmp/export"
 run "$QUS" export --systemd --exportdir "$tmp/export" --qemu-path "$plain" arm64 s390x
 rc_is 0 "export --systemd with only qemu-T: exit 0"
-like "$(cat "$tmp/export/qemu-aarch64.conf")" ":$plain/qemu-aarch64:" "export names qemu-T"
+like "$(cat "$tmp/export/00-qus-qemu-aarch64.conf")" ":$plain/qemu-aarch64:" "export names qemu-T"
 run "$QUS" export --systemd --exportdir "$tmp/export" --qemu-path "$both" arm64
-like "$(cat "$tmp/export/qemu-aarch64.conf")" ":$both/qemu-aarch64-static:" "export prefers qemu-T-static"
+like "$(cat "$tmp/export/00-qus-qemu-aarch64.conf")" ":$both/qemu-aarch64-static:" "export prefers qemu-T-static"
 run "$QUS" export --debian --exportdir "$tmp/export" --qemu-path "$tmp/none" arm64
 like "$(cat "$tmp/export/qemu-aarch64")" "$tmp/none/qemu-aarch64-static" "export with neither: the -static name, as before"
 
@@ -156,7 +156,7 @@ run "$QUS" --qemu-path "$plain" aarch64
 rc_is 0 "options-only mode without F: registered"
 is "$(interp aarch64)" "$plain/qemu-aarch64-static" "... with the seeds' name, qemu-T-static"
 run "$QUS" --qemu-path "$plain" --systemd aarch64 --exportdir "$tmp/export"
-like "$(cat "$tmp/export/qemu-aarch64.conf")" ":$plain/qemu-aarch64-static:" "options-only --systemd: qemu-T-static too"
+like "$(cat "$tmp/export/00-qus-qemu-aarch64.conf")" ":$plain/qemu-aarch64-static:" "options-only --systemd: qemu-T-static too"
 run "$QUS" --qemu-path "$plain" --qemu-suffix '' -p yes aarch64
 rc_is 0 "options-only mode with --qemu-suffix '': qemu-T, as asked"
 is "$(interp aarch64)" "$plain/qemu-aarch64" "... in the entry"

@@ -22,6 +22,11 @@ static void test_systemd(void **state)
 				    QUS_FLAG_P | QUS_FLAG_O | QUS_FLAG_F, &e),
 			 0);
 	assert_int_equal(export_file_name(EXPORT_SYSTEMD, &e, name, sizeof(name)), 0);
+	/* Before every name that starts with a letter (box64.conf, FEX-x86_64.conf). */
+	assert_string_equal(name, "00-qus-qemu-riscv64.conf");
+	assert_true(strcmp(name, "FEX-x86_64.conf") < 0 && strcmp(name, "box64.conf") < 0);
+	/* The distribution's file of the same entry, masked. */
+	assert_int_equal(export_mask_name(&e, name, sizeof(name)), 0);
 	assert_string_equal(name, "qemu-riscv64.conf");
 	n = export_render(EXPORT_SYSTEMD, &e, buf, sizeof(buf));
 	assert_true(n > 0);
