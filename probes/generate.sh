@@ -237,7 +237,7 @@ fi
 			entry=$(hex_encode "$PWD/$src" "$flags" "$o.bin")
 			data_at=$(stat -c %s "$o.bin")
 		else
-			token= TOKEN_LEN=0
+			TOKEN_LEN=0
 			assemble
 		fi
 		# qus appends the data to the code: the label data must be its end
