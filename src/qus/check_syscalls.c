@@ -43,7 +43,8 @@ struct row {
 	enum row_result result;
 	char reason[QUS_REGISTER_MAX + 128];
 	struct sysprobe_report report;
-	bool shown; /* printed already, in another row's group */
+	bool refused; /* the kernel refused the probe: nothing here runs @t's programs */
+	bool shown;   /* printed already, in another row's group */
 };
 
 static const char *const result_words[] = {
@@ -146,22 +147,23 @@ static void check_target(struct qus_ctx *ctx, const struct binfmt_entry *entries
 			 "this kernel runs its programs itself: no emulator to ask");
 		return;
 	}
-	/* What stops the kernel from running it at all, as qus check says it. */
-	if (!mounted) {
-		snprintf(r->reason, sizeof(r->reason), "binfmt_misc is not mounted");
-		return;
-	}
-	if (!e) {
+	/*
+	 * What stops the kernel from running it at all, as qus check says it.
+	 * Where binfmt_misc is not mounted (a container, the register image)
+	 * the entries cannot be seen, but the kernel uses them all the same:
+	 * the probe is the one to ask.
+	 */
+	if (mounted && !e) {
 		snprintf(r->reason, sizeof(r->reason), "no entry (qus register %s)", r->t->name);
 		return;
 	}
-	if (!enabled || !e->enabled) {
+	if (mounted && (!enabled || !e->enabled)) {
 		snprintf(r->reason, sizeof(r->reason), "%s is disabled",
 			 enabled ? "the entry" : "binfmt_misc");
 		return;
 	}
 	/* With F the kernel holds the emulator open even if the file is gone. */
-	if (!exists && !(e->flags & QUS_FLAG_F)) {
+	if (mounted && !exists && !(e->flags & QUS_FLAG_F)) {
 		snprintf(r->reason, sizeof(r->reason), "emulator %s is missing", e->interpreter);
 		return;
 	}
@@ -175,11 +177,21 @@ static void check_target(struct qus_ctx *ctx, const struct binfmt_entry *entries
 		return;
 	}
 	if (!r->report.ran) {
-		char *nl = strchr(r->report.errors, '\n');
+		char *nl = strchr(r->report.errors, '\n'), refused[96];
 
 		/* Only the first line of what the emulator said. */
 		if (nl)
 			*nl = '\0';
+		/* probe_exec's child says why fexecve failed, and exits 127. */
+		snprintf(refused, sizeof(refused), "exec: %s", strerror(ENOEXEC));
+		r->refused = !r->report.timed_out && WIFEXITED(r->report.status) &&
+			     WEXITSTATUS(r->report.status) == 127 &&
+			     !strcmp(r->report.errors, refused);
+		if (r->refused) {
+			snprintf(r->reason, sizeof(r->reason),
+				 "no entry here takes its programs (%s)", refused);
+			return;
+		}
 		ended(how, sizeof(how), r->report.status, r->report.timed_out);
 		snprintf(r->reason, sizeof(r->reason), "the probe did not run: %s%s%s", how,
 			 r->report.errors[0] ? ": " : "", r->report.errors);
@@ -522,18 +534,30 @@ int check_syscalls(struct qus_ctx *ctx, const struct target_set *set, bool json,
 
 		if (!set->want[i])
 			continue;
-		/* Not named: every target with an entry, the native ones left out. */
-		if (!set->explicit && (!entries || !entry_for(entries, count, t) ||
-				       host_runs_natively(&ctx->host, t) != NATIVE_NO))
+		/*
+		 * Not named: every target with an entry, the native ones left
+		 * out; where the entries cannot be seen, every target whose
+		 * probe the kernel runs.
+		 */
+		if (!set->explicit && (host_runs_natively(&ctx->host, t) != NATIVE_NO ||
+				       (mounted && (!entries || !entry_for(entries, count, t)))))
 			continue;
 		rows[n].t = t;
 		check_target(ctx, entries, count, mounted, enabled, &host, timeout_ms, &rows[n]);
+		if (!set->explicit && !mounted && rows[n].refused) {
+			memset(&rows[n], 0, sizeof(rows[n]));
+			continue;
+		}
 		if (rows[n].result == ROW_FAILED)
 			status = EXIT_FAIL;
 		n++;
 	}
 	if (!n && !set->explicit) {
-		warn("check --syscalls: no foreign target has an entry here (qus register)");
+		if (mounted)
+			warn("check --syscalls: no foreign target has an entry here (qus register)");
+		else
+			warn("check --syscalls: binfmt_misc is not mounted here, and the kernel runs "
+			     "no foreign target's programs (qus register)");
 		status = EXIT_FAIL;
 	}
 	if (json)

@@ -366,6 +366,22 @@ run "$QUS" check --syscalls aarch64
 like "$out" "aarch64: not checked: the entry is disabled" "a disabled entry"
 "$QUS" unregister -q --all
 
+# --- where binfmt_misc cannot be seen (a container, the register image) ----------
+# The kernel still runs programs through the entries; qus asks the probes.
+# (--binfmt-dir at an empty directory: a binfmt_misc that is not mounted.)
+mkdir -p "$tmp/nomount"
+"$QUS" register -q aarch64 s390x
+run "$QUS" check --syscalls --binfmt-dir "$tmp/nomount"
+rc_is 0 "binfmt_misc not mounted here: check --syscalls still asks the kernel, exit 0"
+like "$out" "qus: 2 targets checked, 0 could not be checked" "... the two targets it runs, found by their probes"
+run "$QUS" check --syscalls --binfmt-dir "$tmp/nomount" riscv64
+rc_is 1 "... a named target it does not run: exit 1"
+like "$out" "riscv64: not checked: no entry here takes its programs (exec: Exec format error)" "... saying why"
+"$QUS" unregister -q --all
+run "$QUS" check --syscalls --binfmt-dir "$tmp/nomount"
+rc_is 1 "... none: exit 1"
+like "$err" "binfmt_misc is not mounted here, and the kernel runs no foreign target's programs" "... said"
+
 # --- qus run: a registration of its own -----------------------------------------
 run "$QUS" run -q -- "$QUS" check --syscalls aarch64 s390x
 rc_is 0 "qus run -- qus check --syscalls aarch64 s390x: exit 0"
