@@ -10,7 +10,6 @@
 #include "check_syscalls.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
