@@ -19,7 +19,7 @@ declare -gA _qus_options=(
 	[export]="$_qus_common $_qus_entry --take-over --systemd --debian --exportdir --quiet -q"
 	[targets]="$_qus_common --json -j"
 	[run]="$_qus_common $_qus_entry --arch -a --rootfs --quiet -q"
-	[check]="$_qus_common --json -j --timeout"
+	[check]="$_qus_common --json -j --syscalls --timeout"
 	[binfmt]="$_qus_common --install --uninstall --mount"
 	[help]=""
 )

@@ -23,6 +23,55 @@ enum qus_mips_abi {
 	QUS_MIPS_ABI_N32,      /* EF_MIPS_ABI2 must be set */
 };
 
+/*
+ * The Linux system call ABIs of the targets: each has its own numbers for
+ * the older calls (syscalls.c), its own ENOSYS and its own way of saying
+ * that a call failed.  Targets that differ only in byte order share one.
+ */
+enum qus_sys_abi {
+	QUS_ABI_I386,
+	QUS_ABI_X86_64,
+	QUS_ABI_ALPHA,
+	QUS_ABI_ARM,
+	QUS_ABI_AARCH64,
+	QUS_ABI_SPARC,
+	QUS_ABI_SPARC64,
+	QUS_ABI_PPC,
+	QUS_ABI_PPC64,
+	QUS_ABI_M68K,
+	QUS_ABI_MIPS_O32,
+	QUS_ABI_MIPS_N32,
+	QUS_ABI_MIPS_N64,
+	QUS_ABI_SH4,
+	QUS_ABI_S390X,
+	QUS_ABI_HPPA,
+	QUS_ABI_RISCV32,
+	QUS_ABI_RISCV64,
+	QUS_ABI_XTENSA,
+	QUS_ABI_MICROBLAZE,
+	QUS_ABI_OR1K,
+	QUS_ABI_HEXAGON,
+	QUS_ABI_LOONGARCH64,
+	QUS_NABIS
+};
+
+/* How a system call says it failed (the record of the syscall probe holds the indicator). */
+enum qus_sys_error {
+	QUS_SYSERR_NEGATIVE, /* the result is -errno (-4095..-1) */
+	QUS_SYSERR_A3,	     /* the result is errno and register a3 is not 0 (alpha, MIPS) */
+	QUS_SYSERR_CR0_SO,   /* the result is errno and CR0.SO is set (PowerPC; the CR) */
+	QUS_SYSERR_CARRY,    /* the result is errno and the carry is set (SPARC; 0 or 1) */
+};
+
+struct qus_sys_abi_info {
+	const char *name; /* as the kernel's tables name it: "mips n32" */
+	uint16_t enosys;  /* ENOSYS here: 38 but on alpha, MIPS, SPARC, PA-RISC */
+	uint16_t offset;  /* calls from 424 on: the generic number + offset */
+	uint8_t error;	  /* enum qus_sys_error */
+};
+
+extern const struct qus_sys_abi_info qus_sys_abis[QUS_NABIS];
+
 struct qus_target {
 	const char *name;	 /* QEMU's target name; the entry is named "qemu-<name>" */
 	const char *family;	 /* QEMU's family: qemu-binfmt-conf.sh skips the host's */
@@ -35,6 +84,7 @@ struct qus_target {
 	uint16_t machine;	 /* e_machine */
 	uint8_t abiversion_mask; /* mask applied to EI_ABIVERSION */
 	uint8_t mips_abi;	 /* enum qus_mips_abi */
+	uint8_t sys_abi;	 /* enum qus_sys_abi: its system calls */
 };
 
 extern const struct qus_target qus_targets[QUS_NTARGETS];

@@ -29,6 +29,24 @@ const struct binfmt_entry *handler_for(const struct binfmt_entry *entries, size_
 	return NULL;
 }
 
+const struct binfmt_entry *handler_or_idle(const struct binfmt_entry *entries, size_t count,
+					   const struct qus_target *t)
+{
+	const struct binfmt_entry *h = handler_for(entries, count, t), *any = NULL;
+	char name[64];
+
+	if (h)
+		return h;
+	plan_entry_name(t, name, sizeof(name));
+	for (size_t i = 0; i < count; i++) {
+		if (!strcmp(entries[i].name, name))
+			return &entries[i];
+		if (!any && target_of_entry(&entries[i]) == t)
+			any = &entries[i];
+	}
+	return any;
+}
+
 const struct binfmt_entry *handler_other(const struct binfmt_entry *entries, size_t count,
 					 const struct qus_target *t)
 {

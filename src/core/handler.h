@@ -54,6 +54,14 @@ const struct binfmt_entry *handler_for(const struct binfmt_entry *entries, size_
 				       const struct qus_target *t);
 
 /*
+ * For reports: the entry that runs @t's programs (handler_for), or where
+ * none does, the one that would if it were enabled (qemu-<t>, else any of
+ * @t's), so that the report can say why it does not run; NULL if none.
+ */
+const struct binfmt_entry *handler_or_idle(const struct binfmt_entry *entries, size_t count,
+					   const struct qus_target *t);
+
+/*
  * The entry that runs @t's programs if it is not QEMU's (another emulator
  * that registering QEMU would shadow), or NULL.
  */

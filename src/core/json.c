@@ -174,6 +174,12 @@ void jw_uint(struct json_writer *w, const char *key, unsigned long long value)
 	fprintf(w->out, "%llu", value);
 }
 
+void jw_int(struct json_writer *w, const char *key, long long value)
+{
+	member(w, key);
+	fprintf(w->out, "%lld", value);
+}
+
 void jw_null(struct json_writer *w, const char *key)
 {
 	member(w, key);

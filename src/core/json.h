@@ -32,6 +32,7 @@ void jw_end_array(struct json_writer *w);
 void jw_string(struct json_writer *w, const char *key, const char *value);
 void jw_bool(struct json_writer *w, const char *key, bool value);
 void jw_uint(struct json_writer *w, const char *key, unsigned long long value);
+void jw_int(struct json_writer *w, const char *key, long long value);
 void jw_null(struct json_writer *w, const char *key);
 
 /* Finish the document with a newline. */

@@ -73,9 +73,18 @@ size_t probe_output_extra(const char *output, const char *token)
 	return probe_output_ends_with(output, token) ? strlen(output) - strlen(token) : 0;
 }
 
-long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
+const struct probe_code *probe_syscall_code_for(const struct qus_target *t)
 {
-	const struct probe_code *pc = probe_code_for(t);
+	for (size_t i = 0; i < syscall_probe_codes_count; i++)
+		if (!strcmp(syscall_probe_codes[i].target, t->name))
+			return &syscall_probe_codes[i];
+	return NULL;
+}
+
+/* The executable of @t around @pc's code, with @datalen bytes of @data right after it. */
+static long build_image(const struct qus_target *t, const struct probe_code *pc,
+			const uint8_t *data, size_t datalen, uint8_t *buf, size_t size)
+{
 	bool is64 = t->elf_class == ELFCLASS64;
 	/* Field widths of the two ELF classes (System V ABI, ELF header and program header). */
 	size_t ehsize = is64 ? 64 : 52, phsize = is64 ? 56 : 32, word = is64 ? 8 : 4;
@@ -84,7 +93,7 @@ long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
 
 	if (!pc)
 		return -ENOTSUP;
-	total = code + pc->len;
+	total = code + pc->len + datalen;
 	if (total > size)
 		return -ENOSPC;
 	memset(buf, 0, total);
@@ -121,7 +130,20 @@ long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
 		put(ph + 28, PROBE_ALIGN, 4, d); /* p_align */
 	}
 	memcpy(buf + code, pc->code, pc->len);
+	if (datalen)
+		memcpy(buf + code + pc->len, data, datalen);
 	return (long)total;
+}
+
+long probe_build(const struct qus_target *t, uint8_t *buf, size_t size)
+{
+	return build_image(t, probe_code_for(t), NULL, 0, buf, size);
+}
+
+long probe_build_syscalls(const struct qus_target *t, const uint8_t *data, size_t datalen,
+			  uint8_t *buf, size_t size)
+{
+	return build_image(t, probe_syscall_code_for(t), data, datalen, buf, size);
 }
 
 /*
@@ -136,24 +158,29 @@ static int enter_empty_binfmt(void)
 	return r < 0 ? r : binfmt_mount(BINFMT_DEFAULT_DIR);
 }
 
-/* Read what @fds[0] (stdout) and @fds[1] (stderr) carry until both close or @deadline. */
+/*
+ * Read what @fds[0] (stdout) and @fds[1] (stderr) carry until both close
+ * (true) or nothing comes for @timeout_ms (false); either way what came is
+ * kept, NUL-terminated, and how many bytes of stdout goes to @outlen (if
+ * not NULL).
+ */
 static bool read_outputs(const int fds[2], char *out, size_t outsize, char *err, size_t errsize,
-			 int timeout_ms)
+			 int timeout_ms, size_t *outlen)
 {
 	struct pollfd p[2] = { { fds[0], POLLIN, 0 }, { fds[1], POLLIN, 0 } };
 	size_t got[2] = { 0, 0 }, size[2] = { outsize - 1, errsize - 1 };
 	char *buf[2] = { out, err };
 	int open_fds = 2;
+	bool closed = true;
 
 	while (open_fds > 0) {
 		int r = poll(p, 2, timeout_ms);
 
-		if (r == 0)
-			return false;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			closed = false;
+			break;
 		}
 		for (int i = 0; i < 2; i++) {
 			char sink[256];
@@ -176,7 +203,9 @@ static bool read_outputs(const int fds[2], char *out, size_t outsize, char *err,
 	}
 	out[got[0]] = '\0';
 	err[got[1]] = '\0';
-	return true;
+	if (outlen)
+		*outlen = got[0];
+	return closed;
 }
 
 /*
@@ -184,7 +213,7 @@ static bool read_outputs(const int fds[2], char *out, size_t outsize, char *err,
  * instruction: see what the kernel started, then let it go.  Returns
  * false if it did not stop but ended (the exec failed): *@status is set.
  */
-static bool see_started(pid_t pid, struct probe_result *res, int *status)
+static bool see_started(pid_t pid, char *started, size_t size, int *status)
 {
 	char link[64];
 	ssize_t n;
@@ -195,42 +224,55 @@ static bool see_started(pid_t pid, struct probe_result *res, int *status)
 	if (!WIFSTOPPED(*status))
 		return false;
 	snprintf(link, sizeof(link), "/proc/%ld/exe", (long)pid);
-	n = readlink(link, res->started, sizeof(res->started) - 1);
-	res->started[n > 0 ? n : 0] = '\0';
+	n = readlink(link, started, size - 1);
+	started[n > 0 ? n : 0] = '\0';
 	ptrace(PTRACE_DETACH, pid, NULL, NULL);
 	return true;
 }
 
-static int run_probe(const struct qus_target *t, int timeout_ms, bool see, struct probe_result *res)
+/*
+ * A memfd holding @elf, or -errno.  Not close-on-exec: an entry without
+ * flag O hands the emulator the path /dev/fd/N, which must still be open
+ * in the probe's process.  Never inlined: GCC (-Os, -Wclobbered) takes a
+ * descriptor made in the caller's frame before vfork() for one vfork() may
+ * clobber.
+ */
+__attribute__((noinline)) static int image_fd(const uint8_t *elf, size_t len)
 {
-	uint8_t elf[PROBE_ELF_MAX];
-	long len = probe_build(t, elf, sizeof(elf));
-	char name[] = "qus-probe", token[PROBE_TOKEN_MAX];
+	int fd = (int)syscall(SYS_memfd_create, "qus-probe", 0);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, elf, len) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
+int probe_exec(const uint8_t *elf, size_t len, int timeout_ms, unsigned flags, uint8_t *out,
+	       size_t outsize, struct probe_exec *res)
+{
+	char name[] = "qus-probe";
 	char *const argv[] = { name, NULL }, *const envp[] = { NULL };
-	_cleanup_close_ int fd = -1;
-	int out[2], err[2], fds[2];
+	_cleanup_close_ const int fd = image_fd(elf, len);
+	const bool see = flags & PROBE_SEE_STARTED;
 	/* Set by the child, which shares this memory until it executes (vfork). */
 	volatile bool traced = false;
 	bool reaped = false;
+	int opipe[2], epipe[2], fds[2];
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	if (len < 0)
-		return (int)len;
-	/*
-	 * Not close-on-exec: an entry without flag O hands the emulator the
-	 * path /dev/fd/N, which must still be open in the probe's process.
-	 */
-	fd = (int)syscall(SYS_memfd_create, "qus-probe", 0);
 	if (fd < 0)
+		return fd;
+	if (outsize < 2)
+		return -EINVAL;
+	if (pipe2(opipe, O_CLOEXEC) < 0)
 		return -errno;
-	if (write(fd, elf, (size_t)len) != len)
-		return -EIO;
-	if (pipe2(out, O_CLOEXEC) < 0)
-		return -errno;
-	if (pipe2(err, O_CLOEXEC) < 0) {
-		close(out[0]);
-		close(out[1]);
+	if (pipe2(epipe, O_CLOEXEC) < 0) {
+		close(opipe[0]);
+		close(opipe[1]);
 		return -errno;
 	}
 	/*
@@ -242,8 +284,8 @@ static int run_probe(const struct qus_target *t, int timeout_ms, bool see, struc
 	if (pid == 0) {
 		char line[128] = "exec: ";
 
-		dup2(out[1], STDOUT_FILENO);
-		dup2(err[1], STDERR_FILENO);
+		dup2(opipe[1], STDOUT_FILENO);
+		dup2(epipe[1], STDERR_FILENO);
 		/* Refused where ptrace is not allowed (Yama scope 3, seccomp): then unseen. */
 		if (see)
 			traced = ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0;
@@ -254,24 +296,48 @@ static int run_probe(const struct qus_target *t, int timeout_ms, bool see, struc
 		}
 		_exit(127);
 	}
-	close(out[1]);
-	close(err[1]);
+	close(opipe[1]);
+	close(epipe[1]);
 	if (pid > 0 && traced)
-		reaped = !see_started(pid, res, &res->status);
-	fds[0] = out[0];
-	fds[1] = err[0];
-	if (pid > 0 && !read_outputs(fds, res->output, sizeof(res->output), res->errors,
-				     sizeof(res->errors), timeout_ms)) {
+		reaped = !see_started(pid, res->started, sizeof(res->started), &res->status);
+	fds[0] = opipe[0];
+	fds[1] = epipe[0];
+	/* One byte is read_outputs' terminator. */
+	if (pid > 0 && !read_outputs(fds, (char *)out, outsize, res->errors, sizeof(res->errors),
+				     timeout_ms, &res->out_len)) {
 		kill(pid, SIGKILL);
 		res->timed_out = true;
 	}
-	close(out[0]);
-	close(err[0]);
+	close(opipe[0]);
+	close(epipe[0]);
 	if (pid < 0)
 		return -errno;
 	while (!reaped && waitpid(pid, &res->status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
+	return 0;
+}
+
+static int run_probe(const struct qus_target *t, int timeout_ms, unsigned flags,
+		     struct probe_result *res)
+{
+	uint8_t elf[PROBE_ELF_MAX];
+	long len = probe_build(t, elf, sizeof(elf));
+	char token[PROBE_TOKEN_MAX];
+	struct probe_exec x;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	if (len < 0)
+		return (int)len;
+	r = probe_exec(elf, (size_t)len, timeout_ms, flags, (uint8_t *)res->output,
+		       sizeof(res->output), &x);
+	if (r < 0)
+		return r;
+	res->status = x.status;
+	res->timed_out = x.timed_out;
+	memcpy(res->errors, x.errors, sizeof(res->errors));
+	memcpy(res->started, x.started, sizeof(res->started));
 	probe_token(t, token);
 	res->ok = !res->timed_out && WIFEXITED(res->status) && WEXITSTATUS(res->status) == 0 &&
 		  probe_output_ends_with(res->output, token);
@@ -280,12 +346,12 @@ static int run_probe(const struct qus_target *t, int timeout_ms, bool see, struc
 
 int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *res)
 {
-	return run_probe(t, timeout_ms, false, res);
+	return run_probe(t, timeout_ms, 0, res);
 }
 
 int probe_run_seen(const struct qus_target *t, int timeout_ms, struct probe_result *res)
 {
-	return run_probe(t, timeout_ms, true, res);
+	return run_probe(t, timeout_ms, PROBE_SEE_STARTED, res);
 }
 
 /* In the namespace: run one probe; 1 if it ran as it should. */

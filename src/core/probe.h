@@ -34,9 +34,14 @@ struct probe_code {
 };
 extern const struct probe_code probe_codes[];
 extern const size_t probe_codes_count;
+/* The system call probes (probes/syscalls/; syscalls.h), in the same file. */
+extern const struct probe_code syscall_probe_codes[];
+extern const size_t syscall_probe_codes_count;
 
 /* @t's probe code, or NULL if it has none. */
 const struct probe_code *probe_code_for(const struct qus_target *t);
+/* @t's system call probe code, or NULL if it has none. */
+const struct probe_code *probe_syscall_code_for(const struct qus_target *t);
 
 /* What @t's probe writes: "qus-probe <name>\n". */
 #define PROBE_TOKEN_MAX 48
@@ -55,6 +60,13 @@ size_t probe_output_extra(const char *output, const char *token);
  * code, -ENOSPC if @size is too small.
  */
 long probe_build(const struct qus_target *t, uint8_t *buf, size_t size);
+
+/*
+ * The same for @t's system call probe, its @datalen bytes of @data (the
+ * calls to make: syscall_probe_data) right after its code.
+ */
+long probe_build_syscalls(const struct qus_target *t, const uint8_t *data, size_t datalen,
+			  uint8_t *buf, size_t size);
 
 /*
  * Execute the probes of @targets (at most 7) where no emulator can take
@@ -99,5 +111,27 @@ int probe_run(const struct qus_target *t, int timeout_ms, struct probe_result *r
  * binfmt_misc chose.  Which entry that was is the caller's to match.
  */
 int probe_run_seen(const struct qus_target *t, int timeout_ms, struct probe_result *res);
+/* How probe_exec's run ended. */
+struct probe_exec {
+	int status;	   /* waitpid status; valid if !timed_out */
+	bool timed_out;	   /* killed: nothing came for the time limit */
+	size_t out_len;	   /* bytes of stdout kept */
+	char errors[256];  /* what it wrote to stderr (cut) */
+	char started[512]; /* PROBE_SEE_STARTED: as probe_result.started */
+};
+
+/* probe_exec's flags: see which file the kernel started (probe_run_seen). */
+#define PROBE_SEE_STARTED 1u
+
+/*
+ * Execute the executable image @elf (@len bytes) through whatever
+ * binfmt_misc registration this process sees: from a private memfd (no
+ * file on disk), keeping up to @outsize - 1 bytes of what it writes to
+ * stdout in @out (binary; what came before a time limit too; NUL after
+ * it), killed after @timeout_ms of silence.  What probe_run and the system
+ * call probes share.  0 with @res filled, or -errno.
+ */
+int probe_exec(const uint8_t *elf, size_t len, int timeout_ms, unsigned flags, uint8_t *out,
+	       size_t outsize, struct probe_exec *res);
 
 #endif

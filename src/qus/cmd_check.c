@@ -16,6 +16,7 @@
 
 #include "binfmt.h"
 #include "binfmt_access.h"
+#include "check_syscalls.h"
 #include "commands.h"
 #include "diag.h"
 #include "emulator.h"
@@ -38,14 +39,24 @@ const char usage_check[] =
 	"missing, probe failed, wrong output).  Targets without a probe program are\n"
 	"shown as untested.\n"
 	"\n"
+	"With --syscalls, which system calls each emulator lacks: a probe per target\n"
+	"makes each call of qus's list (every call from Linux 5.1 on, and statx,\n"
+	"getrandom, memfd_create, copy_file_range, rseq, membarrier, name_to_handle_at)\n"
+	"with arguments that change nothing; an emulator that lacks one answers ENOSYS.\n"
+	"A call is missing only if this kernel has it (qus asks it too), else qus could\n"
+	"not tell.  Without TARGETs: every foreign target with an entry.\n"
+	"\n"
 	"Options:\n"
 	"  -j, --json               machine-readable output (schema in qus(1))\n"
-	"      --timeout SECONDS    time limit per probe (default 10)\n"
+	"      --syscalls           which system calls each emulator lacks\n"
+	"      --timeout SECONDS    time limit per probe (default 10; --syscalls: per call)\n"
 	"      --binfmt-dir DIR     binfmt_misc mount to read entries from\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
-	"Exit status: 0 every target checked runs, 1 a target failed, 2 usage error.\n";
+	"Exit status: 0 every target checked runs, 1 a target failed, 2 usage error.\n"
+	"With --syscalls: 0 every target's probe ran (missing calls are not failures),\n"
+	"1 a target could not be checked, 2 usage error.\n";
 
 #define CHECK_SCHEMA 1
 
@@ -87,28 +98,6 @@ static void read_entries(struct qus_ctx *ctx, struct check_env *env)
 	env->mounted = true;
 	(void)binfmt_read_all(fd, &env->enabled, &env->entries, &env->count);
 	close(fd);
-}
-
-/*
- * The entry the kernel uses for @t: the first, in its order, that takes
- * @t's programs (handler.h).  If none does, the one that would if it were
- * enabled (qemu-<t>, else any of @t's), to say why it does not.
- */
-static const struct binfmt_entry *entry_for(const struct check_env *env, const struct qus_target *t)
-{
-	const struct binfmt_entry *h = handler_for(env->entries, env->count, t), *any = NULL;
-	char name[64];
-
-	if (h)
-		return h;
-	plan_entry_name(t, name, sizeof(name));
-	for (size_t i = 0; i < env->count; i++) {
-		if (!strcmp(env->entries[i].name, name))
-			return &env->entries[i];
-		if (!any && target_of_entry(&env->entries[i]) == t)
-			any = &env->entries[i];
-	}
-	return any;
 }
 
 /* The entries that take @t's programs but are not the one used. */
@@ -208,7 +197,7 @@ static void explain_probe(struct check_row *r)
 
 static void check_target(struct qus_ctx *ctx, const struct check_env *env, struct check_row *r)
 {
-	const struct binfmt_entry *e = entry_for(env, r->t);
+	const struct binfmt_entry *e = handler_or_idle(env->entries, env->count, r->t);
 	struct stat sb;
 	int err;
 
@@ -389,10 +378,11 @@ static void print_human(const struct check_row *rows, size_t n)
 
 int cmd_check(struct qus_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_TIMEOUT = 0x1400 };
+	enum { OPT_TIMEOUT = 0x1400, OPT_SYSCALLS };
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "json", no_argument, NULL, 'j' },
+		{ "syscalls", no_argument, NULL, OPT_SYSCALLS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ 0 },
 	};
@@ -400,7 +390,7 @@ int cmd_check(struct qus_ctx *ctx, int argc, char **argv)
 	struct check_row *rows;
 	struct target_set set;
 	unsigned long secs;
-	bool json = false;
+	bool json = false, syscalls = false;
 	size_t n = 0;
 	int c, status = EXIT_OK;
 
@@ -408,6 +398,9 @@ int cmd_check(struct qus_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case OPT_SYSCALLS:
+			syscalls = true;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_uint(optarg, 3600, &secs) < 0 || secs == 0)
@@ -421,6 +414,8 @@ int cmd_check(struct qus_ctx *ctx, int argc, char **argv)
 		}
 	}
 	parse_targets_or_die(argv + optind, argc - optind, &set);
+	if (syscalls)
+		return check_syscalls(ctx, &set, json, env.timeout_ms);
 	rows = calloc(QUS_NTARGETS, sizeof(*rows));
 	if (!rows)
 		die_errno(EXIT_FAIL, "check");

@@ -28,6 +28,8 @@ const char usage_main[] =
 	"                            binfmt_misc of its own; no root needed (Linux 6.7)\n"
 	"  check [TARGET...]         prove each target runs: execute a tiny program of\n"
 	"                            each through the kernel and check what it prints\n"
+	"  check --syscalls [TARGET...]\n"
+	"                            which system calls each registered emulator lacks\n"
 	"  binfmt [--install LIST] [--uninstall LIST]\n"
 	"                            tonistiigi/binfmt's interface (docker/setup-qemu-\n"
 	"                            action): install, uninstall, print its JSON status\n"

@@ -8,7 +8,7 @@ BM=/proc/sys/fs/binfmt_misc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ntargets=$("$QUS" targets --json | jq ".targets | length")
-nprobes=$(grep -c '^	{ "' "$QUS_ROOT/src/core/probe_code.c")
+nprobes=$(grep -c '^	{ "[^"]*", [^,]*, [0-9]*, [0-9]*, (const' "$QUS_ROOT/src/core/probe_code.c")
 is "$nprobes" "$ntargets" "every one of the $ntargets targets has a probe program"
 
 run "$QUS" check aarch64

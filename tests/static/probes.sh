@@ -23,15 +23,23 @@ run "$QUS_ROOT/probes/generate.sh" "$tmp/probe_code.c"
 rc_is 0 "probes/generate.sh assembles and encodes every probe"
 run diff -u "$CODE" "$tmp/probe_code.c"
 rc_is 0 "src/core/probe_code.c is what probes/*.s and *.hex give, byte for byte"
-n=$(grep -c '^	{ "' "$CODE")
+n=$(grep -c '^	{ "[^"]*", [^,]*, [0-9]*, [0-9]*, (const' "$CODE")
 ntargets=$("$QUS" targets --json | jq '.targets | length')
 is "$n" "$ntargets" "a probe for every one of the $ntargets targets"
+n=$(grep -c '^	{ "[^"]*", [^,]*, [0-9]*, [0-9]*, syscalls_' "$CODE")
+is "$n" "$ntargets" "a system call probe for every one of the $ntargets targets"
 # A changed source must show up: the check above is not vacuous.
 cp -r "$QUS_ROOT/probes" "$tmp/p"
 sed -i 's/mov	x8, #64/mov	x8, #63/' "$tmp/p/aarch64.s"
 run "$tmp/p/generate.sh" "$tmp/changed.c"
 run cmp -s "$tmp/changed.c" "$tmp/probe_code.c"
 check "a one-instruction change in a source changes the bytes" [ "$rc" != 0 ]
+cp "$QUS_ROOT/probes/aarch64.s" "$tmp/p/"
+sed -i 's/mov	x2, #24/mov	x2, #16/' "$tmp/p/syscalls/aarch64.s"
+run "$tmp/p/generate.sh" "$tmp/changed.c"
+run cmp -s "$tmp/changed.c" "$tmp/probe_code.c"
+check "... in a system call probe's source too" [ "$rc" != 0 ]
+cp "$QUS_ROOT/probes/syscalls/aarch64.s" "$tmp/p/syscalls/"
 # A hand-encoded word that its fields do not give is refused.
 cp "$QUS_ROOT/probes/microblaze.hex" "$tmp/p/"
 sed -i 's/^0x30a00001 /0x30a00002 /' "$tmp/p/microblaze.hex"
@@ -84,6 +92,39 @@ for row in "microblaze microblaze.hex 0xbaab -EB" "microblazeel microblaze.hex 0
 	named=$(named_instructions "$QUS_ROOT/probes/$src" $((${#token} + 1)))
 	is "$(disassembled "$tmp/$t.log")" "$named" \
 		"$t: QEMU decodes each hand-encoded word as the instruction probes/$src names ($(wc -l <<<"$named"))"
+done
+
+# The hand-encoded system call probes (probes/syscalls/*.hex), given data
+# for two calls as qus gives it (probes/syscalls/README: a header of start
+# and count, then number and six arguments each; numbers of their ABIs from
+# the kernel's tables): openat(-1, NULL, 0, 0), getrandom(NULL, 0,
+# GRND_NONBLOCK).  Each must write the header and a record per call
+# (number, result, 0), openat's result -EFAULT; and QEMU's disassembler
+# must decode each word as the source names it.
+# target  source  e_machine  byte order  e_flags  openat  getrandom
+for row in "microblaze microblaze.hex 0xbaab -EB 0 295 385" "microblazeel microblaze.hex 0xbaab -EL 0 295 385" \
+	"xtensaeb xtensa.hex 94 -EB 0x300 288 338"; do
+	read -r t src machine order eflags openat getrandom <<<"$row"
+	emu=/usr/bin/qemu-$t-static
+	if [ ! -x "$emu" ]; then
+		skip "$t: the system call probe under QEMU" "$emu is not installed"
+		continue
+	fi
+	array=$(sed -n "s/^	{ \"$t\", [^,]*, [0-9]*, [0-9]*, \(syscalls_[a-z0-9_]*\) },/\1/p" "$CODE")
+	printf '%b' "$(awk -v a="$array" '$0 ~ "^static const uint8_t " a "\\[\\]" { on = 1; next } on && /^};/ { exit } on' "$CODE" |
+		grep -o '0x[0-9a-f][0-9a-f]' | sed 's/^0/\\/' | tr -d '\n')" >"$tmp/sys-$t.code"
+	w() { bytes "$1" 4 "$order"; }
+	printf '%b' "$(w 0)$(w 2)$(w "$openat")$(w -1)$(w 0)$(w 0)$(w 0)$(w 0)$(w 0)$(w "$getrandom")$(w 0)$(w 0)$(w 1)$(w 0)$(w 0)$(w 0)" >>"$tmp/sys-$t.code"
+	elf32_exec "$tmp/sys-$t" "$machine" "$order" "$eflags" 0 "$tmp/sys-$t.code"
+	"$emu" -d in_asm -D "$tmp/sys-$t.log" "$tmp/sys-$t" >"$tmp/sys-$t.out"
+	rc=$?
+	got=$(od -An -v -tx1 "$tmp/sys-$t.out" | tr -d ' \n')
+	want=$(printf '%b' "$(w 0)$(w 2)$(w "$openat")$(w -14)$(w 0)$(w "$getrandom")" | od -An -v -tx1 | tr -d ' \n')
+	is "$rc:${got:0:${#want}}:$((${#got} / 2))" "0:$want:32" \
+		"$t: the system call probe writes the header and a record per call (openat: EFAULT)"
+	named=$(named_instructions "$QUS_ROOT/probes/syscalls/$src" -)
+	is "$(disassembled "$tmp/sys-$t.log")" "$named" \
+		"$t: QEMU decodes each hand-encoded word as the instruction probes/syscalls/$src names ($(wc -l <<<"$named"))"
 done
 
 # The test matrix's hand-encoded programs (tests/matrix/crc32-*.hex, built

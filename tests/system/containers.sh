@@ -78,6 +78,11 @@ is "$(sed -n 's/^flags: //p' $HG_DIR/qemu-aarch64 2>/dev/null)/$(sed -n 's/^inte
 	"F//usr/bin/qemu-aarch64-static" "the host now has qemu-aarch64: flags F, interpreter /usr/bin/qemu-aarch64-static"
 run R --rm localhost/foreign:arm64 /bin/uname -m
 is "$out" aarch64 "the arm64 container prints aarch64 (the emulator comes from the register container, held open by F)"
+# The register image asks that emulator which system calls it lacks, in
+# a container that is not privileged and has no binfmt_misc mounted.
+run R --rm "$REPO:register" check --syscalls aarch64
+rc_is 0 "podman run --rm register check --syscalls aarch64"
+like "$out" "qus: 1 target checked, 0 could not be checked" "... the host's emulator asked, from an unprivileged container"
 run R --rm --privileged "$REPO:register" --reset
 rc_is 0 "podman run --rm --privileged register --reset"
 is "$(grep -l '^flags: .*F' $HG_DIR/qemu-* 2>/dev/null | wc -l)" 0 "... leaves no F entry"

@@ -73,10 +73,15 @@ run U "$Q" run -- sh -c "$(bb arm64) uname -m"
 is "$out" aarch64 "a native shell under qus run starts a foreign program"
 
 # --- qus check inside: every probe through the private registration ---------------
-nprobes=$(grep -c '^	{ "' "$QUS_ROOT/src/core/probe_code.c")
+nprobes=$(grep -c '^	{ "[^"]*", [^,]*, [0-9]*, [0-9]*, (const' "$QUS_ROOT/src/core/probe_code.c")
 run U "$Q" run -- "$Q" check
 rc_is 0 "qus run -- qus check: exit 0"
 like "$out" "qus: $nprobes ok, 0 failed" "... every probe ran, rootless ($nprobes)"
+# And which system calls the emulators lack, asked as a user (tests/cli/syscalls.sh has the rest).
+run U "$Q" run -- "$Q" check --syscalls
+rc_is 0 "qus run -- qus check --syscalls: exit 0, as a user"
+like "$out" ", 0 could not be checked" "... every registered target's emulator asked, rootless"
+like "$out" "  missing (" "... and what they lack said"
 
 # --- --arch --------------------------------------------------------------------
 run U "$Q" run --arch arm64 -- ls /proc/sys/fs/binfmt_misc

@@ -96,6 +96,8 @@ static void doc_nested(struct json_writer *w)
 	jw_bool(w, "no", false);
 	jw_null(w, "nothing");
 	jw_uint(w, "big", 18446744073709551615ULL);
+	jw_int(w, "negative", -1);
+	jw_int(w, "smallest", -9223372036854775807LL - 1);
 	jw_begin_array(w, "empty");
 	jw_end_array(w);
 	jw_begin_object(w, "emptyobj");
@@ -131,6 +133,10 @@ static void test_nested(void **state)
 		2);
 	assert_true(json_object_object_get_ex(o, "big", &v));
 	assert_int_equal(json_object_get_uint64(v), 18446744073709551615ULL);
+	assert_true(json_object_object_get_ex(o, "negative", &v));
+	assert_int_equal(json_object_get_int64(v), -1);
+	assert_true(json_object_object_get_ex(o, "smallest", &v));
+	assert_true(json_object_get_int64(v) == -9223372036854775807LL - 1);
 	json_object_put(o);
 	free(text);
 }
