@@ -137,5 +137,12 @@ void build_hosts_free(struct host_dir *hosts, int n);
 int stage_extract(const struct build_opts *o, char **pkgs, int n, int *done_groups);
 int stage_tarballs(const struct build_opts *o);
 int stage_images(const struct build_opts *o);
+/*
+ * qus-build verify: rebuild from @args[1..] what the provenance @args[0]
+ * describes (into o->out if @keep_out, else a temporary directory) and
+ * compare every digest.  EXIT_OK all match, EXIT_FAIL one differs (each
+ * said) or the rebuild failed.
+ */
+int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs);
 
 #endif
