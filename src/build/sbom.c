@@ -132,6 +132,8 @@ static void package_component(struct json_writer *w, const struct sbom_subject *
 	const struct doc_item *it = &s->items[first];
 	const struct host_source *src = item_source(it);
 
+	if (!src)
+		return;
 	jw_begin_object(w, NULL);
 	jw_string(w, "type", "application");
 	jw_string(w, "bom-ref", purl);

@@ -522,7 +522,7 @@ static int write_referrers(struct oci_layout *l, const struct host_dir *hosts, i
 					   .sha256 = m->blob.digest + 7,
 					   .created = h0->date };
 		struct oci_referrer ref = { .subject_media = m->media, .subject = m->blob };
-		struct oci_blob doc, man;
+		struct oci_blob doc = { 0 }, man;
 
 		if (!items || !names)
 			return -ENOMEM;

@@ -516,8 +516,11 @@ int stage_tarballs(const struct build_opts *o)
 	r = release_docs(hosts, nhosts, primary, q.jobs, njobs, docs);
 	for (int i = 0; r == 0 && i < 2; i++)
 		r = write_file_atomic(out, docs[i].sum.name, docs[i].text, docs[i].len, 0644);
-	if (r == 0)
-		r = write_sums(out, q.jobs, njobs, &docs[0].sum, 2);
+	if (r == 0) {
+		const struct output sums[2] = { docs[0].sum, docs[1].sum };
+
+		r = write_sums(out, q.jobs, njobs, sums, 2);
+	}
 	if (r == 0)
 		r = record_write(out, q.jobs, njobs);
 	if (r < 0) {

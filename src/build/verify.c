@@ -16,10 +16,12 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "build.h"
 #include "config.h"
@@ -242,9 +244,40 @@ static void purl_of(const char *path, char *out, size_t size)
 struct verify_state {
 	struct list deps, given;
 	char *pkgs[BUILD_MAX_HOSTS * 2];
+	const char *pkg_names[BUILD_MAX_HOSTS * 2]; /* each as the provenance names it */
 	int npkgs;
 	unsigned bad;
+	char links[64]; /* a directory of links to the packages under those names */
+	char paths[BUILD_MAX_HOSTS * 2][4200];
 };
+
+/*
+ * The images name the package file they came from (their source
+ * annotation), so the rebuild reads each package under the name the
+ * provenance records: a link to it in a directory of its own.
+ */
+static int name_packages(struct verify_state *v)
+{
+	snprintf(v->links, sizeof(v->links), "/tmp/qus-build-verify-pkgs.XXXXXX");
+	if (!mkdtemp(v->links)) {
+		v->links[0] = '\0';
+		return -errno;
+	}
+	for (int i = 0; i < v->npkgs; i++) {
+		_cleanup_free_ char *abs = realpath(v->pkgs[i], NULL);
+		const char *name = v->pkg_names[i];
+
+		if (!abs)
+			return -errno;
+		if (!name || !name[0] || strchr(name, '/') || name[0] == '.')
+			continue; /* not a file name: the file as it is */
+		snprintf(v->paths[i], sizeof(v->paths[0]), "%s/%s", v->links, name);
+		if (symlink(abs, v->paths[i]) < 0)
+			return -errno;
+		v->pkgs[i] = v->paths[i];
+	}
+	return 0;
+}
 
 /* Each file given: a dependency the provenance names (by SHA-256, else by purl: differs). */
 static int match_files(struct verify_state *v, char **files, int nfiles, struct build_opts *o,
@@ -289,6 +322,7 @@ static int match_files(struct verify_state *v, char **files, int nfiles, struct 
 			o->qus[o->nqus] = qus[o->nqus];
 			o->nqus++;
 		} else if (v->npkgs < (int)ARRAY_SIZE(v->pkgs)) {
+			v->pkg_names[v->npkgs] = d->name;
 			v->pkgs[v->npkgs++] = files[i];
 		}
 	}
@@ -353,7 +387,8 @@ static unsigned compare(json_object *st, const struct list *made, const struct l
 int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs)
 {
 	_cleanup_free_ uint8_t *text = NULL;
-	struct verify_state v = { 0 };
+	_cleanup_free_ struct verify_state *vp = calloc(1, sizeof(*vp));
+	struct verify_state *v = vp;
 	struct list made = { 0 }, emus = { 0 };
 	char tmp[] = "/tmp/qus-build-verify.XXXXXX", qus[16][4200];
 	_cleanup_free_ char **keep = calloc(KEEP_MAX, sizeof(*keep));
@@ -365,7 +400,7 @@ int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs)
 
 	if (nargs < 2)
 		build_die_usage("verify wants a provenance and the packages it names");
-	if (!keep)
+	if (!keep || !v)
 		return EXIT_FAIL;
 	r = read_whole(AT_FDCWD, args[0], &text, &len);
 	if (r < 0) {
@@ -398,18 +433,23 @@ int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs)
 
 		if (!sha || strlen(sha) != SHA256_HEX_LEN)
 			continue;
-		if (list_add(&v.deps, (struct named){ .name = str_at(d, "name", NULL)
-								      ? str_at(d, "name", NULL)
-								      : "?",
-						      .sha256 = sha,
-						      .uri = str_at(d, "uri", NULL),
-						      .arch = str_at(d, "annotations", "arch") }) <
+		if (list_add(&v->deps, (struct named){ .name = str_at(d, "name", NULL)
+								       ? str_at(d, "name", NULL)
+								       : "?",
+						       .sha256 = sha,
+						       .uri = str_at(d, "uri", NULL),
+						       .arch = str_at(d, "annotations", "arch") }) <
 		    0)
 			goto out;
 	}
 	o->nqus = 0;
-	if (match_files(&v, args + 1, nargs - 1, o, qus) < 0)
+	if (match_files(v, args + 1, nargs - 1, o, qus) < 0)
 		goto out;
+	r = name_packages(v);
+	if (r < 0) {
+		msg("verify: cannot link the packages under their names in /tmp: %s", strerror(-r));
+		goto out;
+	}
 	/* The time the provenance records, else each package's own (they carry it). */
 	sde = member(
 		member(member(member(st, "predicate"), "buildDefinition"), "externalParameters"),
@@ -429,7 +469,7 @@ int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs)
 	{
 		int groups = 0;
 
-		r = stage_extract(o, v.pkgs, v.npkgs, &groups);
+		r = stage_extract(o, v->pkgs, v->npkgs, &groups);
 		if (r == EXIT_OK && !build_interrupted())
 			r = stage_tarballs(o);
 		if (r == EXIT_OK && o->nqus && !build_interrupted())
@@ -441,9 +481,9 @@ int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs)
 	}
 	if (rebuilt(o->out, &made, &emus, keep, &nkeep) < 0)
 		goto out;
-	v.bad += compare(st, &made, &emus, &checked);
-	if (v.bad) {
-		msg("verify: %u of %u digests differ: %s is not what these files build", v.bad,
+	v->bad += compare(st, &made, &emus, &checked);
+	if (v->bad) {
+		msg("verify: %u of %u digests differ: %s is not what these files build", v->bad,
 		    checked, args[0]);
 	} else {
 		msg("verify: all %u digests match: %s is what these files build%s%s", checked,
@@ -451,13 +491,15 @@ int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs)
 		status = EXIT_OK;
 	}
 out:
+	if (v && v->links[0])
+		nftw(v->links, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 	if (!keep_out && o->out == tmp)
 		nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 	for (size_t i = 0; i < nkeep; i++)
 		free(keep[i]);
 	free(made.v);
 	free(emus.v);
-	free(v.deps.v);
+	free(v->deps.v);
 	json_object_put(st);
 	return status;
 }
