@@ -60,7 +60,7 @@ plat() {
 	esac
 }
 qus_args() { local a f; for a; do f=$(qus_of "$a") && echo "--qus $a=$f"; done; }
-tags_in() { jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$1/index.json"; }
+tags_in() { jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"] // empty' "$1/index.json"; }
 
 # --- trixie: every host of QEMU 10.0 ----------------------------------------------------
 O=$W/trixie
