@@ -247,9 +247,17 @@ struct verify_state {
 	const char *pkg_names[BUILD_MAX_HOSTS * 2]; /* each as the provenance names it */
 	int npkgs;
 	unsigned bad;
-	char links[64]; /* a directory of links to the packages under those names */
-	char paths[BUILD_MAX_HOSTS * 2][4200];
+	char links[4096]; /* a directory of links to the packages under those names */
+	char paths[BUILD_MAX_HOSTS * 2][4096 + 256];
 };
+
+/* $TMPDIR, else /tmp: where the rebuild goes. */
+static const char *tmp_dir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && t[0] == '/' && strlen(t) < 4000 ? t : "/tmp";
+}
 
 /*
  * The images name the package file they came from (their source
@@ -258,7 +266,7 @@ struct verify_state {
  */
 static int name_packages(struct verify_state *v)
 {
-	snprintf(v->links, sizeof(v->links), "/tmp/qus-build-verify-pkgs.XXXXXX");
+	snprintf(v->links, sizeof(v->links), "%s/qus-build-verify-pkgs.XXXXXX", tmp_dir());
 	if (!mkdtemp(v->links)) {
 		v->links[0] = '\0';
 		return -errno;
@@ -269,7 +277,7 @@ static int name_packages(struct verify_state *v)
 
 		if (!abs)
 			return -errno;
-		if (!name || !name[0] || strchr(name, '/') || name[0] == '.')
+		if (!name || !name[0] || strchr(name, '/') || name[0] == '.' || strlen(name) > 255)
 			continue; /* not a file name: the file as it is */
 		snprintf(v->paths[i], sizeof(v->paths[0]), "%s/%s", v->links, name);
 		if (symlink(abs, v->paths[i]) < 0)
@@ -390,7 +398,7 @@ int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs)
 	_cleanup_free_ struct verify_state *vp = calloc(1, sizeof(*vp));
 	struct verify_state *v = vp;
 	struct list made = { 0 }, emus = { 0 };
-	char tmp[] = "/tmp/qus-build-verify.XXXXXX", qus[16][4200];
+	char tmp[4200], qus[16][4200];
 	_cleanup_free_ char **keep = calloc(KEEP_MAX, sizeof(*keep));
 	size_t len = 0, nkeep = 0;
 	json_object *st = NULL, *deps, *sde;
@@ -447,7 +455,8 @@ int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs)
 		goto out;
 	r = name_packages(v);
 	if (r < 0) {
-		msg("verify: cannot link the packages under their names in /tmp: %s", strerror(-r));
+		msg("verify: cannot link the packages under their names in %s: %s", tmp_dir(),
+		    strerror(-r));
 		goto out;
 	}
 	/* The time the provenance records, else each package's own (they carry it). */
@@ -459,6 +468,7 @@ int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs)
 	else
 		unsetenv("SOURCE_DATE_EPOCH");
 	if (!keep_out) {
+		snprintf(tmp, sizeof(tmp), "%s/qus-build-verify.XXXXXX", tmp_dir());
 		if (!mkdtemp(tmp)) {
 			msg("verify: cannot create %s: %s", tmp, strerror(errno));
 			goto out;
