@@ -156,12 +156,16 @@ busybox_fixtures() { # ARCH...
 # Debian 12's qemu-user-static itself, the input of qus-build's tests:
 # build/fixtures/pkg/qemu-user-static_ARCH.deb
 package_fixture() {
-	local a=$1 dir=build/fixtures/pkg tmp
+	local a=$1 dir=build/fixtures/pkg tmp f
 	[ -s "$dir/qemu-user-static_$a.deb" ] && return 0
 	tmp=$(mktemp -d)
 	mkdir -p "$dir"
+	# With the .origin qus-fetch writes (its suite and URL), renamed alike.
 	if tools/qus-fetch -o "$tmp" --cache "$CACHE/apt" bookworm "$a" qemu-user-static >/dev/null &&
 		mv "$tmp"/qemu-user-static_*_"$a".deb "$dir/qemu-user-static_$a.deb"; then
+		for f in "$tmp"/qemu-user-static_*_"$a".deb.origin; do
+			[ -e "$f" ] && mv "$f" "$dir/qemu-user-static_$a.deb.origin"
+		done
 		rm -rf "$tmp"
 		return 0
 	fi
@@ -215,6 +219,56 @@ hosts_fixture() { # SUITE ARCH...
 	done
 }
 
+# The supply-chain tools of the trust suite (tests/system/trust.sh) and of
+# tools/qus-publish --sign: cosign 3 and oras from sid (Debian 12 has
+# neither; each needs only libc), unpacked into /var/cache/qus-tests/trust/root.
+TRUST=$CACHE/trust
+trust_tools() {
+	local a d failed=0
+	[ -x "$TRUST/root/usr/bin/cosign" ] && [ -x "$TRUST/root/usr/bin/oras" ] && return 0
+	a=$(dpkg --print-architecture)
+	mkdir -p "$TRUST"
+	tools/qus-fetch -o "$TRUST" --cache "$CACHE/apt" sid "$a" cosign oras >/dev/null || {
+		log "could not download cosign and oras from Debian's sid"
+		return 1
+	}
+	for d in "$TRUST"/cosign_*_"$a".deb "$TRUST"/oras_*_"$a".deb; do
+		dpkg-deb -x "$d" "$TRUST/root" || failed=1
+	done
+	return $failed
+}
+
+# CycloneDX's own library, whose schemas and strict validator check the
+# SBOMs (tests/lib/validate-cdx.js), with the ajv packages it validates
+# with, pinned, in /var/cache/qus-tests/npm.  Its 10.x wants node >= 20.18;
+# where the machine's node is older (Debian 12's nodejs is 18), 6.6.1,
+# which ships the same bom-1.6 schema.
+NPM_DIR=$CACHE/npm
+validators() {
+	local lib=10.3.0 node have
+	node=$(command -v node || true)
+	if [ -z "$node" ]; then
+		apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || {
+			log "could not install nodejs and npm"
+			return 1
+		}
+		node=$(command -v node)
+	fi
+	if ! "$node" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a == 20 && b >= 18) ? 0 : 1)'; then
+		lib=6.6.1
+	fi
+	have=$(jq -r .version "$NPM_DIR/node_modules/@cyclonedx/cyclonedx-library/package.json" 2>/dev/null || true)
+	[ "$have" = "$lib" ] && [ -d "$NPM_DIR/node_modules/ajv-formats-draft2019" ] && return 0
+	command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends npm >/dev/null || return 1
+	mkdir -p "$NPM_DIR"
+	[ -f "$NPM_DIR/package.json" ] || echo '{"name":"qus-tests-validators","private":true}' >"$NPM_DIR/package.json"
+	(cd "$NPM_DIR" && npm install --no-audit --no-fund --save-exact "@cyclonedx/cyclonedx-library@$lib" \
+		ajv@8.20.0 ajv-formats@3.0.1 ajv-formats-draft2019@1.6.1 >/dev/null 2>&1) || {
+		log "could not install @cyclonedx/cyclonedx-library $lib and ajv from the npm registry"
+		return 1
+	}
+}
+
 fixtures() {
 	local failed=0
 	# shellcheck disable=SC2086 # the list of architectures
@@ -233,6 +287,8 @@ fixtures() {
 	# /var/cache/qus-tests/kernel, where tests/lib/vm.sh looks first.
 	# shellcheck source=tests/lib/vm.sh
 	(QUS_ROOT=$PWD && . tests/lib/vm.sh && vm_kernel_deb >/dev/null) || failed=1
+	trust_tools || failed=1
+	validators || failed=1
 	return $failed
 }
 

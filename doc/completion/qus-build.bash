@@ -9,7 +9,7 @@ _qus_build() {
 	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		extract | tarballs | images) stage=${COMP_WORDS[i]} ;;
+		extract | tarballs | images | verify) stage=${COMP_WORDS[i]} ;;
 		esac
 	done
 	case $prev in
@@ -29,6 +29,11 @@ _qus_build() {
 		mapfile -t COMPREPLY < <(compgen -W '--out -o --qus --max-unpacked --quiet -q --help -h --version -V' -- "$cur")
 		return 0
 	fi
+	# verify: a provenance (JSON), then the packages and qus it names: any file.
+	if [ "$stage" = verify ]; then
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return 0
+	fi
 	# Packages: .deb and .rpm files (and directories on the way to them).
 	if [ -z "$stage" ] || [ "$stage" = extract ]; then
 		mapfile -t COMPREPLY < <(
@@ -36,7 +41,7 @@ _qus_build() {
 			compgen -f -X '!*.rpm' -- "$cur"
 			compgen -d -- "$cur"
 		)
-		[ -z "$stage" ] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -W 'extract tarballs images' -- "$cur")
+		[ -z "$stage" ] && mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -W 'extract tarballs images verify' -- "$cur")
 	fi
 	return 0
 }

@@ -42,6 +42,15 @@ int read_whole(int dir, const char *name, uint8_t **data, size_t *size);
 
 /* SOURCE_DATE_EPOCH if set, else @fallback. */
 time_t source_date(time_t fallback);
+/* Whether SOURCE_DATE_EPOCH is set (to a number source_date takes). */
+bool source_date_set(void);
+
+/*
+ * extract's package.json: 2 adds, per package, its name, version, format
+ * and origin (suite, URL), and per emulator its member, package and QEMU
+ * version, which the SBOM and the provenance state.
+ */
+#define PACKAGE_JSON_SCHEMA 2
 
 /*
  * SIGINT, SIGTERM and SIGHUP only set a flag: every stage stops between two
@@ -78,6 +87,16 @@ struct host_dir {
 	const char *emu_file[QUS_NTARGETS];
 	const struct qus_target *emu_target[QUS_NTARGETS];
 	const char *emu_sha256[QUS_NTARGETS]; /* as extract recorded it: the content's identity */
+	/* What the documents state of each (schema 2; "" and 0 when an older extract lacks it). */
+	const char *emu_member[QUS_NTARGETS];	    /* its path in the package */
+	const char *emu_qemu_version[QUS_NTARGETS]; /* "7.2.22 (Debian 1:7.2+dfsg-...)" */
+	unsigned emu_from[QUS_NTARGETS];	    /* its package: an index into src[] */
+	/* The packages read (the transitional qemu-user-static and its qemu-user: two). */
+	struct host_source {
+		const char *file, *sha256, *name, *version, *format, *suite, *url;
+	} src[4];
+	unsigned nsrc;
+	bool date_from_env; /* date is SOURCE_DATE_EPOCH's, not the package's */
 	/* The machine by all its names (Debian's arch); its uname -m prefixes release files and
 	 * tags. */
 	const struct qus_platform *platform;
@@ -118,5 +137,12 @@ void build_hosts_free(struct host_dir *hosts, int n);
 int stage_extract(const struct build_opts *o, char **pkgs, int n, int *done_groups);
 int stage_tarballs(const struct build_opts *o);
 int stage_images(const struct build_opts *o);
+/*
+ * qus-build verify: rebuild from @args[1..] what the provenance @args[0]
+ * describes (into o->out if @keep_out, else a temporary directory) and
+ * compare every digest.  EXIT_OK all match, EXIT_FAIL one differs (each
+ * said) or the rebuild failed.
+ */
+int cmd_verify(struct build_opts *o, bool keep_out, char **args, int nargs);
 
 #endif

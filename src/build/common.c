@@ -154,6 +154,14 @@ time_t source_date(time_t fallback)
 	return fallback;
 }
 
+bool source_date_set(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	unsigned long v;
+
+	return s && parse_uint(s, 0xffffffffffful, &v) == 0;
+}
+
 int read_whole(int dir, const char *name, uint8_t **data, size_t *size)
 {
 	/* Below a directory qus-build owns, never through a link; a path the user gave may be one.
@@ -181,6 +189,53 @@ int read_whole(int dir, const char *name, uint8_t **data, size_t *size)
 static bool is_sha256_hex(const char *s)
 {
 	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+/* The string member @key of @o, or @dflt. */
+static const char *str_or(json_object *o, const char *key, const char *dflt)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v)
+		       : dflt;
+}
+
+/* What schema 2 adds, for the documents: nothing of it names a file qus-build writes. */
+static int host_dir_parse_docs(struct host_dir *h, json_object *emulators)
+{
+	json_object *srcs, *v;
+
+	if (json_object_object_get_ex(h->root, "sources", &srcs) &&
+	    json_object_is_type(srcs, json_type_array))
+		for (size_t i = 0;
+		     i < json_object_array_length(srcs) && h->nsrc < ARRAY_SIZE(h->src); i++) {
+			json_object *s = json_object_array_get_idx(srcs, i);
+			struct host_source *d = &h->src[h->nsrc++];
+
+			d->file = str_or(s, "file", "");
+			d->sha256 = str_or(s, "sha256", "");
+			if (!is_sha256_hex(d->sha256))
+				return -EBADMSG;
+			d->name = str_or(s, "package", "");
+			d->version = str_or(s, "version", "");
+			d->format = str_or(s, "format", "deb");
+			d->suite = str_or(s, "suite", "");
+			d->url = str_or(s, "url", "");
+		}
+	for (size_t i = 0; i < h->nemu; i++) {
+		json_object *e = json_object_array_get_idx(emulators, i);
+
+		h->emu_member[i] = str_or(e, "member", "");
+		h->emu_qemu_version[i] = str_or(e, "qemu_version", "");
+		h->emu_from[i] = 0;
+		if (json_object_object_get_ex(e, "from", &v) &&
+		    json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0 &&
+		    json_object_get_int64(v) < (int64_t)h->nsrc)
+			h->emu_from[i] = (unsigned)json_object_get_int64(v);
+	}
+	h->date_from_env = !strcmp(str_or(h->root, "date_from", ""), "SOURCE_DATE_EPOCH");
+	return 0;
 }
 
 int host_dir_parse(const char *json, struct host_dir *h)
@@ -244,7 +299,7 @@ int host_dir_parse(const char *json, struct host_dir *h)
 	    !json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
 		return -EBADMSG;
 	h->date = (time_t)json_object_get_int64(v);
-	return 0;
+	return host_dir_parse_docs(h, emulators);
 }
 
 /* One OUT/extract/<tag>/<arch>: its directory and package.json. */

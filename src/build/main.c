@@ -32,6 +32,7 @@ static const char usage[] =
 	"       qus-build extract [OPTIONS] PACKAGE...\n"
 	"       qus-build tarballs [OPTIONS]\n"
 	"       qus-build images [OPTIONS]\n"
+	"       qus-build verify [OPTIONS] PROVENANCE FILE...\n"
 	"\n"
 	"Turn the distribution's packages of QEMU's user emulators into release files\n"
 	"(each emulator, qemu-T-static.tar.gz, HOST_qemu-T-static.tar.gz, SHA256SUMS)\n"
@@ -41,10 +42,16 @@ static const char usage[] =
 	"with 10.0's transitional qemu-user-static if given) and Fedora's RPMs.\n"
 	"Packages of several host architectures make multi-platform images; of several\n"
 	"versions, each version's tags, and tags without one for the newest.\n"
+	"Every image gets a CycloneDX SBOM and an in-toto SLSA provenance as OCI\n"
+	"referrers, the release files releases/sbom.cdx.json and provenance.intoto.json.\n"
+	"verify rebuilds what a provenance (qus-build's, or cosign verify-attestation's\n"
+	"output) describes from the packages and static qus it names (FILE...), and\n"
+	"names every digest that differs.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --out DIR            output directory (default dist): extract/,\n"
-	"                           releases/, oci/\n"
+	"                           releases/, oci/ (verify: a temporary one, removed,\n"
+	"                           unless given)\n"
 	"      --qus [ARCH=]FILE    the static qus for the images of a host (e.g.\n"
 	"                           build-static/qus; repeat for each host)\n"
 	"      --max-unpacked MIB   refuse a package whose files inflate beyond this\n"
@@ -55,7 +62,8 @@ static const char usage[] =
 	"\n"
 	"Time stamps are SOURCE_DATE_EPOCH if set, else the package's build time.\n"
 	"Exit status: 0 done, 1 a package was refused or a file could not be\n"
-	"written (nothing is left under a final name), 2 usage error.  SIGINT,\n"
+	"written (nothing is left under a final name), or verify found a digest that\n"
+	"differs, 2 usage error.  SIGINT,\n"
 	"SIGTERM or SIGHUP stop it between two files; the output of the stage under\n"
 	"way stays as it was, and qus-build ends by that signal.\n";
 
@@ -66,6 +74,7 @@ static const struct stage {
 	{ "extract", true },
 	{ "tarballs", false },
 	{ "images", false },
+	{ "verify", true },
 };
 
 /*
@@ -112,7 +121,7 @@ int main(int argc, char **argv)
 	unsigned long mib;
 	const struct stage *stage = NULL;
 	int c, status = EXIT_OK, later = EXIT_OK, groups = 0;
-	bool go_on;
+	bool go_on, out_given = false;
 
 	for (size_t i = 0; argc > 1 && i < sizeof(stages) / sizeof(stages[0]); i++)
 		if (!strcmp(argv[1], stages[i].name)) {
@@ -127,6 +136,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'o':
 			o.out = optarg;
+			out_given = true;
 			break;
 		case OPT_QUS:
 			if (o.nqus == sizeof(o.qus) / sizeof(o.qus[0]))
@@ -168,6 +178,8 @@ int main(int argc, char **argv)
 					"'%s' is a stage: name it first (qus-build %s [OPTIONS])",
 					argv[i], argv[i]);
 	build_catch_signals();
+	if (stage && !strcmp(stage->name, "verify"))
+		return finish(cmd_verify(&o, out_given, argv + optind, argc - optind));
 	/*
 	 * The stage named, or all three.  A package refused does not stop the
 	 * others: the later stages go on with what was extracted, and the exit

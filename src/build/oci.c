@@ -203,6 +203,52 @@ int oci_put_index(struct oci_layout *l, const struct oci_platform_manifest *m, s
 	return doc_put(&d, l, index);
 }
 
+/* A referrer's annotations, in its manifest and in index.json alike. */
+static void referrer_annotations(struct json_writer *w, const char *created,
+				 const char *predicate_type)
+{
+	jw_begin_object(w, "annotations");
+	if (predicate_type)
+		jw_string(w, "in-toto.io/predicate-type", predicate_type);
+	jw_string(w, "org.opencontainers.image.created", created);
+	jw_end_object(w);
+}
+
+int oci_put_referrer(struct oci_layout *l, const struct oci_referrer *r, struct oci_blob *manifest)
+{
+	struct oci_blob empty;
+	struct json_doc d;
+	int rc = oci_put(l, "{}", 2, &empty);
+
+	if (rc == 0)
+		rc = jw_doc_begin(&d);
+	if (rc < 0)
+		return rc;
+	jw_begin_object(&d.w, NULL);
+	jw_uint(&d.w, "schemaVersion", 2);
+	jw_string(&d.w, "mediaType", OCI_MEDIA_MANIFEST);
+	jw_string(&d.w, "artifactType", r->artifact_type);
+	/* The empty descriptor (manifest.md): "{}" also inline, as data. */
+	jw_begin_object(&d.w, "config");
+	descriptor(&d.w, OCI_MEDIA_EMPTY, &empty);
+	jw_string(&d.w, "data", "e30=");
+	jw_end_object(&d.w);
+	jw_begin_array(&d.w, "layers");
+	jw_begin_object(&d.w, NULL);
+	descriptor(&d.w, r->artifact_type, &r->doc);
+	jw_begin_object(&d.w, "annotations");
+	jw_string(&d.w, "org.opencontainers.image.title", r->title);
+	jw_end_object(&d.w);
+	jw_end_object(&d.w);
+	jw_end_array(&d.w);
+	jw_begin_object(&d.w, "subject");
+	descriptor(&d.w, r->subject_media, &r->subject);
+	jw_end_object(&d.w);
+	referrer_annotations(&d.w, r->created, r->predicate_type);
+	jw_end_object(&d.w);
+	return doc_put(&d, l, manifest);
+}
+
 int oci_write_index_json(struct oci_layout *l, const struct oci_ref *refs, size_t n)
 {
 	struct json_doc d;
@@ -213,6 +259,12 @@ int oci_write_index_json(struct oci_layout *l, const struct oci_ref *refs, size_
 	for (size_t i = 0; i < n; i++) {
 		jw_begin_object(&d.w, NULL);
 		descriptor(&d.w, refs[i].media_type, &refs[i].blob);
+		if (!refs[i].tag) {
+			jw_string(&d.w, "artifactType", refs[i].artifact_type);
+			referrer_annotations(&d.w, refs[i].created, refs[i].predicate_type);
+			jw_end_object(&d.w);
+			continue;
+		}
 		jw_begin_object(&d.w, "annotations");
 		jw_string(&d.w, "org.opencontainers.image.ref.name", refs[i].tag);
 		jw_end_object(&d.w);

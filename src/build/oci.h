@@ -19,6 +19,7 @@
 #define OCI_MEDIA_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define OCI_MEDIA_CONFIG   "application/vnd.oci.image.config.v1+json"
 #define OCI_MEDIA_LAYER	   "application/vnd.oci.image.layer.v1.tar+gzip"
+#define OCI_MEDIA_EMPTY	   "application/vnd.oci.empty.v1+json"
 
 /* A blob in the layout: "sha256:<hex>" and its size. */
 struct oci_blob {
@@ -72,12 +73,34 @@ struct oci_platform_manifest {
 int oci_put_index(struct oci_layout *l, const struct oci_platform_manifest *m, size_t n,
 		  struct oci_blob *index);
 
-/* A tag in index.json: a manifest or an image index. */
+/* A tag in index.json: a manifest or an image index; or a referrer, untagged. */
 struct oci_ref {
-	const char *tag;
+	const char *tag; /* NULL: a referrer (listed so that tools find it, with no name) */
 	const char *media_type;
 	struct oci_blob blob;
+	/* A referrer's: its artifactType and annotations, as in its manifest. */
+	const char *artifact_type;
+	const char *created;
+	const char *predicate_type;
 };
+
+/*
+ * An OCI 1.1 artifact that refers to @subject (image-spec v1.1 manifest.md,
+ * "Guidelines for Artifact Usage"): artifactType @artifact_type, the empty
+ * config, one layer holding @doc (of that media type, titled @title), and
+ * the annotations created and, for an in-toto statement, its predicate
+ * type.  A registry's referrers API, `oras discover` and cosign find it.
+ */
+struct oci_referrer {
+	const char *artifact_type;
+	const char *title;
+	const char *predicate_type; /* or NULL */
+	const char *created;
+	struct oci_blob doc;
+	const char *subject_media;
+	struct oci_blob subject;
+};
+int oci_put_referrer(struct oci_layout *l, const struct oci_referrer *r, struct oci_blob *manifest);
 
 /* Write index.json naming @refs (sorted by tag by the caller for stable output). */
 int oci_write_index_json(struct oci_layout *l, const struct oci_ref *refs, size_t n);

@@ -642,6 +642,14 @@ int pkg_read_rpm(const char *path, const struct pkg_read_opts *ro, struct pkg_in
 	return r;
 }
 
+bool pkg_is_rpm(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t head[4] = { 0 };
+
+	return fd >= 0 && pread(fd, head, 4, 0) == 4 && !memcmp(head, rpm_lead_magic, 4);
+}
+
 int pkg_read(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 	     struct pkg_error *err)
 {

@@ -90,6 +90,9 @@ int pkg_read_deb(const char *path, const struct pkg_read_opts *ro, struct pkg_in
 int pkg_read_rpm(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 		 struct pkg_error *err);
 
+/* Whether @path is an RPM (its lead's magic number); else it is read as a .deb. */
+bool pkg_is_rpm(const char *path);
+
 /* A .deb or an .rpm, told apart by the RPM lead's magic number. */
 int pkg_read(const char *path, const struct pkg_read_opts *ro, struct pkg_info *info,
 	     struct pkg_error *err);

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "digest.h"
 #include "elfident.h"
+#include "emulator.h"
 #include "json.h"
 #include "links.h"
 #include "pkg.h"
@@ -34,6 +35,9 @@ struct emu_record {
 	const struct qus_target *target; /* its emulator's first target (i386 for i486) */
 	size_t size;
 	char sha256[SHA256_HEX_LEN + 1];
+	int pkg; /* the package of the group that held it */
+	/* QEMU's own version text in the file ("7.2.22 (Debian 1:7.2+dfsg-...)"), or "" */
+	char qemu_version[QUS_QEMU_VERSION_MAX];
 };
 
 struct extract_ctx {
@@ -110,11 +114,21 @@ static int take_emulator(struct extract_ctx *x, const struct pkg_member *m)
 	snprintf(rec->member, sizeof(rec->member), "%s", m->path);
 	rec->target = m->target;
 	rec->size = m->size;
+	rec->pkg = x->pkg;
 	r = write_file_atomic(x->dir, rec->file, (const char *)m->data, m->size, 0755);
 	if (r == 0)
 		r = sha256_hex(m->data, m->size, rec->sha256);
 	if (r < 0)
 		return r;
+	/* What the SBOM says of it: the release QEMU itself prints (none found: left out). */
+	{
+		_cleanup_close_ int fd =
+			openat(x->dir, rec->file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+		if (fd < 0 || emulator_version_fd(fd, m->target, rec->qemu_version,
+						  sizeof(rec->qemu_version)) < 0)
+			rec->qemu_version[0] = '\0';
+	}
 	if (x->count++ == 0)
 		snprintf(x->emu_pkg, sizeof(x->emu_pkg), "%s", x->info->name);
 	progress(x->o, "extract", x->count, x->count, rec->file);
@@ -210,10 +224,60 @@ static int file_sha256(const char *path, char out[SHA256_HEX_LEN + 1])
 
 typedef char sha256_text[SHA256_HEX_LEN + 1];
 
-static int write_manifest(struct extract_ctx *x, char *const *paths, sha256_text *hex, int n)
+/*
+ * Where a package came from, when its downloader said so: tools/qus-fetch
+ * writes PACKAGE.origin beside each file, {"suite", "url", "sha256"} (the
+ * suite asked for, the archive's URL of the file and the SHA-256 its
+ * Packages index gives).  A .deb itself does not name its suite.  Taken
+ * only if that SHA-256 is the file's own; otherwise it describes another
+ * file and is said to be ignored.
+ */
+struct origin {
+	char suite[64];
+	char url[1024];
+};
+
+static void origin_read(const char *path, const char *sha256, struct origin *org)
+{
+	_cleanup_free_ uint8_t *text = NULL;
+	char name[4096];
+	size_t size = 0;
+	json_object *root, *v;
+
+	memset(org, 0, sizeof(*org));
+	if (snprintf(name, sizeof(name), "%s.origin", path) >= (int)sizeof(name) ||
+	    read_whole(AT_FDCWD, name, &text, &size) < 0)
+		return;
+	text[size] = '\0';
+	root = size < (64u << 10) ? json_tokener_parse((const char *)text) : NULL;
+	if (!root || !json_object_object_get_ex(root, "sha256", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), sha256)) {
+		msg("%s: not the origin of %s (no SHA-256 of it); ignored, its suite is not "
+		    "recorded",
+		    name, path);
+		json_object_put(root);
+		return;
+	}
+	if (json_object_object_get_ex(root, "suite", &v) &&
+	    json_object_is_type(v, json_type_string))
+		snprintf(org->suite, sizeof(org->suite), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(root, "url", &v) && json_object_is_type(v, json_type_string))
+		snprintf(org->url, sizeof(org->url), "%s", json_object_get_string(v));
+	json_object_put(root);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int write_manifest(struct extract_ctx *x, char *const *paths, sha256_text *hex,
+			  const struct origin *orgs, const struct pkg_info *infos, int n)
 {
 	char tag[129];
-	const char *base = strrchr(paths[0], '/');
 	struct json_doc d;
 	int r;
 
@@ -223,7 +287,7 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, sha256_text
 	if (r < 0)
 		return r;
 	jw_begin_object(&d.w, NULL);
-	jw_uint(&d.w, "schema", 1);
+	jw_uint(&d.w, "schema", PACKAGE_JSON_SCHEMA);
 	jw_string(&d.w, "qus_build", QUS_VERSION);
 	jw_string(&d.w, "package", x->emu_pkg);
 	jw_string(&d.w, "version", x->info->version);
@@ -231,14 +295,21 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, sha256_text
 	jw_string(&d.w, "arch", x->info->arch);
 	jw_string(&d.w, "host", x->host->name);
 	jw_uint(&d.w, "date", (unsigned long long)source_date(x->info->date));
-	jw_string(&d.w, "source", base ? base + 1 : paths[0]);
+	jw_string(&d.w, "date_from", source_date_set() ? "SOURCE_DATE_EPOCH" : "package");
+	jw_string(&d.w, "source", base_name(paths[0]));
 	jw_string(&d.w, "source_sha256", hex[0]);
 	jw_begin_array(&d.w, "sources");
 	for (int i = 0; i < n; i++) {
-		base = strrchr(paths[i], '/');
 		jw_begin_object(&d.w, NULL);
-		jw_string(&d.w, "file", base ? base + 1 : paths[i]);
+		jw_string(&d.w, "file", base_name(paths[i]));
 		jw_string(&d.w, "sha256", hex[i]);
+		jw_string(&d.w, "package", infos[i].name);
+		jw_string(&d.w, "version", infos[i].version);
+		jw_string(&d.w, "format", pkg_is_rpm(paths[i]) ? "rpm" : "deb");
+		if (orgs[i].suite[0])
+			jw_string(&d.w, "suite", orgs[i].suite);
+		if (orgs[i].url[0])
+			jw_string(&d.w, "url", orgs[i].url);
 		jw_end_object(&d.w);
 	}
 	jw_end_array(&d.w);
@@ -249,6 +320,10 @@ static int write_manifest(struct extract_ctx *x, char *const *paths, sha256_text
 		jw_string(&d.w, "target", x->emus[i].target->name);
 		jw_uint(&d.w, "size", x->emus[i].size);
 		jw_string(&d.w, "sha256", x->emus[i].sha256);
+		jw_string(&d.w, "member", x->emus[i].member);
+		jw_uint(&d.w, "from", (unsigned long long)x->emus[i].pkg);
+		if (x->emus[i].qemu_version[0])
+			jw_string(&d.w, "qemu_version", x->emus[i].qemu_version);
 		jw_end_object(&d.w);
 	}
 	jw_end_array(&d.w);
@@ -281,7 +356,8 @@ static int cmp_hex(const void *a, const void *b)
  * SHA-256 digests and the same time, and each emulator it lists is there
  * with its size.  Digests decide, never time stamps of files.
  */
-static bool up_to_date(int parent, const char *arch, sha256_text *hex, int n, time_t date)
+static bool up_to_date(int parent, const char *arch, sha256_text *hex, const struct origin *orgs,
+		       int n, time_t date)
 {
 	_cleanup_close_ int dir =
 		openat(parent, arch, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -296,9 +372,14 @@ static bool up_to_date(int parent, const char *arch, sha256_text *hex, int n, ti
 	    (len = read_small_file_at(dir, "package.json", buf, sizeof(buf))) < 0 ||
 	    strlen(buf) != (size_t)len || !(root = json_tokener_parse(buf)))
 		goto out;
-	if (!json_object_object_get_ex(root, "qus_build", &v) ||
+	if (!json_object_object_get_ex(root, "schema", &v) ||
+	    json_object_get_int(v) != PACKAGE_JSON_SCHEMA ||
+	    !json_object_object_get_ex(root, "qus_build", &v) ||
 	    strcmp(json_object_get_string(v), QUS_VERSION) ||
 	    !json_object_object_get_ex(root, "date", &v) || json_object_get_int64(v) != date ||
+	    !json_object_object_get_ex(root, "date_from", &v) ||
+	    strcmp(json_object_get_string(v),
+		   source_date_set() ? "SOURCE_DATE_EPOCH" : "package") ||
 	    !json_object_object_get_ex(root, "sources", &srcs) ||
 	    !json_object_is_type(srcs, json_type_array) ||
 	    json_object_array_length(srcs) != (size_t)n ||
@@ -306,14 +387,26 @@ static bool up_to_date(int parent, const char *arch, sha256_text *hex, int n, ti
 	    !json_object_is_type(emus, json_type_array))
 		goto out;
 	for (int i = 0; i < n; i++) {
-		json_object *sha;
+		json_object *src = json_object_array_get_idx(srcs, (size_t)i), *sha;
 
-		if (!json_object_object_get_ex(json_object_array_get_idx(srcs, (size_t)i), "sha256",
-					       &sha) ||
+		if (!json_object_object_get_ex(src, "sha256", &sha) ||
 		    json_object_get_string_len(sha) != SHA256_HEX_LEN)
 			goto out;
 		memcpy(have[i], json_object_get_string(sha), sizeof(have[i]));
 		memcpy(want[i], hex[i], sizeof(want[i]));
+		/* Where a package came from is recorded too: an origin found since counts. */
+		for (int k = 0; k < n; k++) {
+			const char *suite = "", *url = "";
+
+			if (strcmp(hex[k], have[i]))
+				continue;
+			if (json_object_object_get_ex(src, "suite", &v))
+				suite = json_object_get_string(v);
+			if (json_object_object_get_ex(src, "url", &v))
+				url = json_object_get_string(v);
+			if (strcmp(suite, orgs[k].suite) || strcmp(url, orgs[k].url))
+				goto out;
+		}
 	}
 	qsort(have, (size_t)n, sizeof(*have), cmp_hex);
 	qsort(want, (size_t)n, sizeof(*want), cmp_hex);
@@ -370,11 +463,12 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 {
 	struct pkg_info *infos = calloc((size_t)n, sizeof(*infos));
 	sha256_text *hex = calloc((size_t)n, sizeof(*hex));
+	struct origin *orgs = calloc((size_t)n, sizeof(*orgs));
 	struct pkg_error err = { "", "" };
 	struct extract_ctx x = { .o = o, .dir = -1, .parent = -1, .err = &err };
 	const char *failed = paths[0];
 	char tag[129] = "", dir[200];
-	int r = infos && hex ? 0 : -ENOMEM;
+	int r = infos && hex && orgs ? 0 : -ENOMEM;
 
 	/* The group's version and architecture (its packages share them): extract/<tag>/<arch>. */
 	if (r == 0)
@@ -389,9 +483,13 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 			r = x.parent;
 	}
 	/* The packages' digests: recorded, and compared with what is there. */
-	for (int i = 0; i < n && r == 0; i++)
+	for (int i = 0; i < n && r == 0; i++) {
 		r = file_sha256(paths[i], hex[i]);
-	if (r == 0 && up_to_date(x.parent, infos[0].arch, hex, n, source_date(infos[0].date))) {
+		if (r == 0)
+			origin_read(paths[i], hex[i], &orgs[i]);
+	}
+	if (r == 0 &&
+	    up_to_date(x.parent, infos[0].arch, hex, orgs, n, source_date(infos[0].date))) {
 		if (!o->quiet)
 			msg("%s%s: extract/%s/%s is up to date (the same packages)", paths[0],
 			    n > 1 ? " and the others of its architecture and version" : "", tag,
@@ -399,6 +497,7 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 		close(x.parent);
 		free(infos);
 		free(hex);
+		free(orgs);
 		return 0;
 	}
 	for (int i = 0; i < n && r == 0; i++) {
@@ -422,7 +521,7 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 	if (r == 0) {
 		x.info = &infos[0];
 		failed = paths[0];
-		r = write_manifest(&x, paths, hex, n);
+		r = write_manifest(&x, paths, hex, orgs, infos, n);
 	}
 	if (r == 0 && build_interrupted())
 		r = -EINTR;
@@ -456,6 +555,7 @@ static int extract_group(const struct build_opts *o, int extract_dir, char *cons
 	tree_free(&x.tree);
 	free(infos);
 	free(hex);
+	free(orgs);
 	return r;
 }
 

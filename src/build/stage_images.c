@@ -34,6 +34,8 @@
 #include "layer_cache.h"
 #include "oci.h"
 #include "pkg.h"
+#include "provenance.h"
+#include "sbom.h"
 #include "tarball.h"
 #include "util.h"
 
@@ -163,16 +165,94 @@ struct host_images {
 	size_t first_job, nemu; /* its layers in the queue: qus (if has_qus), then the emulators */
 	struct oci_blob all, reg, emu[QUS_NTARGETS];
 	const struct qus_target *emu_target[QUS_NTARGETS];
+	char qus_sha256[SHA256_HEX_LEN + 1];
+};
+
+/* One host's manifest within an image: which host, and which of its manifests. */
+struct part {
+	int h;
+	const struct oci_blob *b;
+};
+
+/*
+ * An image made (a host's manifest, or an index over hosts), once per
+ * digest: what its SBOM and provenance referrers are made for.
+ */
+struct made {
+	struct oci_blob blob;
+	const char *media;
+	struct part *parts;
+	int nparts;
 };
 
 struct refs {
 	struct oci_ref *v;
 	size_t n, cap;
 	char (*tags)[200];
+	struct made *made; /* every image, each digest once */
+	size_t nmade, capmade;
+	struct prov_subject *subj; /* the provenance's subjects: each tag, each index's platforms */
+	size_t nsubj, capsubj;
+	char (*created)[32]; /* each image's referrers' time */
 };
 
-static int add_ref(struct refs *r, const char *tag, const char *media, const struct oci_blob *b)
+/* Grow @*v (of @*cap elements of @size bytes) to hold one more than @n.  0 or -ENOMEM. */
+static int grow(void *v, size_t *cap, size_t n, size_t size)
 {
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	p = realloc(*(void **)v, (*cap ? 2 * *cap : 64) * size);
+	if (!p)
+		return -ENOMEM;
+	*(void **)v = p;
+	*cap = *cap ? 2 * *cap : 64;
+	return 0;
+}
+
+static int add_subject(struct refs *r, const char *name, const struct oci_blob *b)
+{
+	int rc = grow(&r->subj, &r->capsubj, r->nsubj, sizeof(*r->subj));
+
+	if (rc < 0)
+		return rc;
+	snprintf(r->subj[r->nsubj].name, sizeof(r->subj[0].name), "%s", name);
+	memcpy(r->subj[r->nsubj].sha256, b->digest + 7, SHA256_HEX_LEN + 1);
+	r->nsubj++;
+	return 0;
+}
+
+/* Remember the image @b of @parts, unless its digest is known already. */
+static int add_made(struct refs *r, const char *media, const struct oci_blob *b,
+		    const struct part *parts, int nparts)
+{
+	struct made *m;
+	int rc;
+
+	for (size_t i = 0; i < r->nmade; i++)
+		if (!strcmp(r->made[i].blob.digest, b->digest))
+			return 0;
+	rc = grow(&r->made, &r->capmade, r->nmade, sizeof(*r->made));
+	if (rc < 0)
+		return rc;
+	m = &r->made[r->nmade];
+	m->parts = malloc((size_t)nparts * sizeof(*parts));
+	if (!m->parts)
+		return -ENOMEM;
+	memcpy(m->parts, parts, (size_t)nparts * sizeof(*parts));
+	m->nparts = nparts;
+	m->blob = *b;
+	m->media = media;
+	r->nmade++;
+	return 0;
+}
+
+static int add_ref(struct refs *r, const char *tag, const char *media, const struct oci_blob *b,
+		   const struct part *parts, int nparts)
+{
+	int rc;
+
 	if (r->n == r->cap)
 		return -ENOSPC;
 	snprintf(r->tags[r->n], sizeof(r->tags[0]), "%s", tag);
@@ -180,7 +260,8 @@ static int add_ref(struct refs *r, const char *tag, const char *media, const str
 	r->v[r->n].media_type = media;
 	r->v[r->n].blob = *b;
 	r->n++;
-	return 0;
+	rc = add_made(r, media, b, parts, nparts);
+	return rc < 0 ? rc : add_subject(r, tag, b);
 }
 
 static int cmp_ref(const void *a, const void *b)
@@ -199,7 +280,9 @@ static int shared_tag(struct oci_layout *l, struct refs *refs, const char *tag,
 		      const void *arg)
 {
 	struct oci_platform_manifest m[BUILD_MAX_HOSTS];
+	struct part parts[BUILD_MAX_HOSTS];
 	struct oci_blob index;
+	char name[256];
 	size_t n = 0;
 	int r;
 
@@ -208,6 +291,7 @@ static int shared_tag(struct oci_layout *l, struct refs *refs, const char *tag,
 
 		if (!b)
 			continue;
+		parts[n] = (struct part){ h, b };
 		m[n].manifest = *b;
 		m[n].arch = hi[h].pf->oci_arch;
 		m[n].variant = hi[h].pf->oci_variant;
@@ -216,9 +300,19 @@ static int shared_tag(struct oci_layout *l, struct refs *refs, const char *tag,
 	if (n == 0)
 		return 0;
 	if (!multi)
-		return add_ref(refs, tag, OCI_MEDIA_MANIFEST, &m[0].manifest);
+		return add_ref(refs, tag, OCI_MEDIA_MANIFEST, &m[0].manifest, parts, 1);
 	r = oci_put_index(l, m, n, &index);
-	return r < 0 ? r : add_ref(refs, tag, OCI_MEDIA_INDEX, &index);
+	if (r == 0)
+		r = add_ref(refs, tag, OCI_MEDIA_INDEX, &index, parts, (int)n);
+	/* Each platform's manifest is an image too: its own documents, a subject of its own. */
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		snprintf(name, sizeof(name), "%s@linux/%s%s%s", tag, m[i].arch,
+			 m[i].variant ? "/" : "", m[i].variant ? m[i].variant : "");
+		r = add_made(refs, OCI_MEDIA_MANIFEST, &m[i].manifest, &parts[i], 1);
+		if (r == 0)
+			r = add_subject(refs, name, &m[i].manifest);
+	}
+	return r;
 }
 
 static const struct oci_blob *pick_all(const struct host_images *h, const void *arg)
@@ -315,17 +409,167 @@ static int tags_of(struct oci_layout *l, struct refs *refs, const struct host_di
 				continue;
 			snprintf(tag, sizeof(tag), "%s-%s%s%s", hosts[h].platform->uname, t->name,
 				 dash, v);
-			r = add_ref(refs, tag, OCI_MEDIA_MANIFEST, b);
+			r = add_ref(refs, tag, OCI_MEDIA_MANIFEST, b, &(struct part){ h, b }, 1);
 		}
 	}
 	return r;
 }
 
+/* The files of one host's manifest @b: qus, its emulators, or one emulator. */
+static size_t part_items(const struct host_dir *hosts, const struct host_images *hi,
+			 const struct part *p, struct doc_item *items, char (*names)[64])
+{
+	const struct host_images *x = &hi[p->h];
+	const struct host_dir *h = &hosts[p->h];
+	size_t n = 0;
+
+	if (p->b == &x->all || p->b == &x->reg) {
+		snprintf(names[n], sizeof(names[0]), "%s", QUS_IN_IMAGE);
+		items[n++] = (struct doc_item){
+			.name = names[0], .sha256 = x->qus_sha256, .arch = h->arch, .emu = -1
+		};
+	}
+	for (size_t e = 0; e < x->nemu; e++) {
+		if (p->b != &x->all && p->b != &x->emu[e])
+			continue;
+		snprintf(names[n], sizeof(names[0]), "/usr/bin/%s", h->emu_file[e]);
+		items[n] = (struct doc_item){
+			.name = names[n], .sha256 = h->emu_sha256[e], .host = h, .emu = (int)e
+		};
+		n++;
+	}
+	return n;
+}
+
+static const char *part_title(const struct host_dir *hosts, const struct host_images *hi,
+			      const struct part *p)
+{
+	const struct host_images *x = &hi[p->h];
+
+	if (p->b == &x->all)
+		return "qemu-user-static";
+	if (p->b == &x->reg)
+		return "register";
+	return hosts[p->h].emu_file[p->b - x->emu];
+}
+
+static int cmp_subject(const void *a, const void *b)
+{
+	return strcmp(((const struct prov_subject *)a)->name,
+		      ((const struct prov_subject *)b)->name);
+}
+
+static int cmp_digest(const void *a, const void *b)
+{
+	return strcmp(((const struct oci_ref *)a)->blob.digest,
+		      ((const struct oci_ref *)b)->blob.digest);
+}
+
+/*
+ * For every image made, its SBOM and the build's provenance as OCI 1.1
+ * referrers (untagged in index.json, with their artifactType, so that
+ * oras and skopeo's successors find them), appended to @refs->v after
+ * the tags.  Every byte follows from the images: nothing changes when they
+ * do not.
+ */
+static int write_referrers(struct oci_layout *l, const struct host_dir *hosts, int nhosts,
+			   const struct host_images *hi, struct refs *refs, size_t *out)
+{
+	struct prov_qus qus[BUILD_MAX_HOSTS];
+	struct provenance p = { .hosts = hosts, .nhosts = nhosts, .qus = qus };
+	struct oci_blob prov;
+	struct oci_ref *all;
+	char *text = NULL;
+	size_t len = 0, n = refs->n;
+	int r;
+
+	for (int h = 0; h < nhosts; h++) {
+		bool seen = false;
+
+		for (size_t q = 0; q < p.nqus && !seen; q++)
+			seen = !strcmp(qus[q].arch, hosts[h].arch);
+		if (hi[h].has_qus && !seen) {
+			qus[p.nqus].arch = hosts[h].arch;
+			memcpy(qus[p.nqus++].sha256, hi[h].qus_sha256, sizeof(qus[0].sha256));
+		}
+	}
+	qsort(refs->subj, refs->nsubj, sizeof(*refs->subj), cmp_subject);
+	p.subjects = refs->subj;
+	p.nsubjects = refs->nsubj;
+	r = provenance_build(&p, &text, &len);
+	if (r == 0)
+		r = oci_put(l, text, len, &prov);
+	free(text);
+	if (r < 0)
+		return r;
+	all = realloc(refs->v, (refs->n + 2 * refs->nmade) * sizeof(*refs->v));
+	if (!all)
+		return -ENOMEM;
+	refs->created = calloc(refs->nmade + 1, sizeof(*refs->created));
+	if (!refs->created)
+		return -ENOMEM;
+	refs->v = all;
+	for (size_t i = 0; r == 0 && i < refs->nmade; i++) {
+		const struct made *m = &refs->made[i];
+		const struct host_dir *h0 = &hosts[m->parts[0].h];
+		_cleanup_free_ struct doc_item *items =
+			calloc((size_t)m->nparts * (QUS_NTARGETS + 1), sizeof(*items));
+		_cleanup_free_ char(*names)[64] =
+			calloc((size_t)m->nparts * (QUS_NTARGETS + 1), sizeof(*names));
+		struct sbom_subject sb = { .type = "container",
+					   .name = part_title(hosts, hi, &m->parts[0]),
+					   .version = h0->version,
+					   .sha256 = m->blob.digest + 7,
+					   .created = h0->date };
+		struct oci_referrer ref = { .subject_media = m->media, .subject = m->blob };
+		struct oci_blob doc = { 0 }, man;
+
+		if (!items || !names)
+			return -ENOMEM;
+		for (int k = 0; k < m->nparts; k++)
+			sb.nitems += part_items(hosts, hi, &m->parts[k], items + sb.nitems,
+						names + sb.nitems);
+		sb.items = items;
+		oci_time(h0->date, refs->created[i]);
+		ref.created = refs->created[i];
+		r = sbom_build(&sb, &text, &len);
+		if (r == 0)
+			r = oci_put(l, text, len, &doc);
+		free(text);
+		text = NULL;
+		ref.artifact_type = SBOM_MEDIA_TYPE;
+		ref.title = SBOM_FILE;
+		ref.doc = doc;
+		if (r == 0)
+			r = oci_put_referrer(l, &ref, &man);
+		if (r == 0)
+			all[n++] = (struct oci_ref){ .media_type = OCI_MEDIA_MANIFEST,
+						     .blob = man,
+						     .artifact_type = SBOM_MEDIA_TYPE,
+						     .created = refs->created[i] };
+		ref.artifact_type = PROVENANCE_MEDIA_TYPE;
+		ref.title = PROVENANCE_FILE;
+		ref.predicate_type = PROVENANCE_PREDICATE;
+		ref.doc = prov;
+		if (r == 0)
+			r = oci_put_referrer(l, &ref, &man);
+		if (r == 0)
+			all[n++] = (struct oci_ref){ .media_type = OCI_MEDIA_MANIFEST,
+						     .blob = man,
+						     .artifact_type = PROVENANCE_MEDIA_TYPE,
+						     .created = refs->created[i],
+						     .predicate_type = PROVENANCE_PREDICATE };
+	}
+	*out = n;
+	return r;
+}
+
 static int write_tags(struct oci_layout *l, const struct host_dir *hosts, int nhosts,
-		      struct host_images *hi)
+		      struct host_images *hi, size_t *nreferrers)
 {
 	struct refs refs = { 0 };
 	bool sel[BUILD_MAX_HOSTS], multi = false;
+	size_t n = 0;
 	int r = 0;
 
 	/* One index per tag as soon as the build has more than one platform. */
@@ -353,11 +597,23 @@ static int write_tags(struct oci_layout *l, const struct host_dir *hosts, int nh
 		r = tags_of(l, &refs, hosts, nhosts, hi, sel, multi, NULL);
 	if (r == 0) {
 		qsort(refs.v, refs.n, sizeof(*refs.v), cmp_ref);
-		r = oci_write_index_json(l, refs.v, refs.n);
+		r = write_referrers(l, hosts, nhosts, hi, &refs, &n);
+	}
+	if (r == 0) {
+		/* The tags by name, then the referrers by digest: the same images, the same file.
+		 */
+		qsort(refs.v + refs.n, n - refs.n, sizeof(*refs.v), cmp_digest);
+		*nreferrers = n - refs.n;
+		r = oci_write_index_json(l, refs.v, n);
 	}
 	if (r == 0)
 		r = (int)refs.n;
 done:
+	for (size_t i = 0; i < refs.nmade; i++)
+		free(refs.made[i].parts);
+	free(refs.made);
+	free(refs.subj);
+	free(refs.created);
 	free(refs.v);
 	free(refs.tags);
 	return r;
@@ -391,6 +647,8 @@ static int plan_layers(const struct build_opts *o, struct host_dir *hosts, int n
 				r = elf_check_static(data, size, arch_find(hosts[h].host));
 			if (r == 0)
 				r = sha256_hex(data, size, sha);
+			if (r == 0)
+				memcpy(hi[h].qus_sha256, sha, sizeof(sha));
 			if (r < 0) {
 				msg("images: %s cannot be the %s image's qus: %s", qus,
 				    hosts[h].arch,
@@ -470,7 +728,7 @@ int stage_images(const struct build_opts *o)
 	struct oci_layout l;
 	int nhosts = build_hosts_load(o, hosts), status = EXIT_FAIL, r, with_qus;
 	_cleanup_close_ int releases = -1;
-	size_t made = 0;
+	size_t made = 0, referrers = 0;
 	bool missing;
 
 	if (nhosts < 0)
@@ -538,7 +796,7 @@ int stage_images(const struct build_opts *o)
 	}
 	if (build_interrupted())
 		goto close;
-	r = write_tags(&l, hosts, nhosts, hi);
+	r = write_tags(&l, hosts, nhosts, hi, &referrers);
 	if (r < 0) {
 		msg("images: %s/index.json: %s; it is as it was", path, strerror(-r));
 		goto close;
@@ -550,8 +808,8 @@ int stage_images(const struct build_opts *o)
 		    o->out);
 	if (!o->quiet)
 		msg("%d tags, %zu layers (%zu made, %zu already in the layout), %d host "
-		    "package(s) in %s",
-		    r, q.count, made, q.count - made, nhosts, path);
+		    "package(s), %zu SBOM and provenance referrers in %s",
+		    r, q.count, made, q.count - made, nhosts, referrers, path);
 	status = missing ? EXIT_FAIL : EXIT_OK;
 close:
 	oci_close(&l);

@@ -18,6 +18,8 @@
 #include "config.h"
 #include "digest.h"
 #include "json.h"
+#include "provenance.h"
+#include "sbom.h"
 #include "tarball.h"
 #include "util.h"
 
@@ -36,12 +38,14 @@ struct output {
  * emulator is compressed once.
  */
 struct job {
-	int src_dir;		/* OUT/extract/<tag>/<arch> */
-	char src[64];		/* qemu-T-static */
-	const char *src_sha256; /* its content, as extract recorded it */
-	char host[32];		/* uname -m name, the prefix */
-	bool primary;		/* also the unprefixed files */
-	bool reused;		/* its files are the previous run's, taken over */
+	int src_dir;		   /* OUT/extract/<tag>/<arch> */
+	char src[64];		   /* qemu-T-static */
+	const char *src_sha256;	   /* its content, as extract recorded it */
+	char host[32];		   /* uname -m name, the prefix */
+	bool primary;		   /* also the unprefixed files */
+	bool reused;		   /* its files are the previous run's, taken over */
+	const struct host_dir *hd; /* its extract, and which emulator of it: for the documents */
+	int emu;
 	time_t mtime;
 	struct output out[3];
 	unsigned nout;
@@ -291,10 +295,14 @@ static int cmp_output(const void *a, const void *b)
 		      (*(const struct output *const *)b)->name);
 }
 
-/* SHA256SUMS of every release file, sorted by name, in sha256sum's format. */
-static int write_sums(int out, struct job *jobs, size_t n)
+/*
+ * SHA256SUMS of every release file and of the two documents (@docs), sorted
+ * by name, in sha256sum's format.  The documents are listed so that one
+ * signature over SHA256SUMS covers them too, and sha256sum -c checks them.
+ */
+static int write_sums(int out, struct job *jobs, size_t n, const struct output *docs, size_t ndocs)
 {
-	_cleanup_free_ const struct output **all = calloc(3 * n + 1, sizeof(*all));
+	_cleanup_free_ const struct output **all = calloc(3 * n + ndocs + 1, sizeof(*all));
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0, count = 0;
 	FILE *mem;
@@ -304,6 +312,8 @@ static int write_sums(int out, struct job *jobs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		for (unsigned k = 0; k < jobs[i].nout; k++)
 			all[count++] = &jobs[i].out[k];
+	for (size_t i = 0; i < ndocs; i++)
+		all[count++] = &docs[i];
 	qsort(all, count, sizeof(*all), cmp_output);
 	mem = open_memstream(&text, &len);
 	if (!mem)
@@ -313,6 +323,78 @@ static int write_sums(int out, struct job *jobs, size_t n)
 	if (fclose(mem) != 0)
 		return -ENOMEM;
 	return write_file_atomic(out, "SHA256SUMS", text, len, 0644);
+}
+
+/*
+ * The SBOM and the provenance of the release files, in @docs[0] and
+ * @docs[1] (text, which the caller frees, and its digest).
+ */
+struct doc_text {
+	struct output sum;
+	char *text;
+	size_t len;
+};
+
+static int cmp_subject(const void *a, const void *b)
+{
+	return strcmp(((const struct prov_subject *)a)->name,
+		      ((const struct prov_subject *)b)->name);
+}
+
+static int release_docs(const struct host_dir *hosts, int nhosts, int primary,
+			const struct job *jobs, size_t n, struct doc_text docs[2])
+{
+	_cleanup_free_ struct doc_item *items = calloc(3 * n + 1, sizeof(*items));
+	_cleanup_free_ struct prov_subject *subj = calloc(3 * n + 1, sizeof(*subj));
+	struct sbom_subject s = { .type = "application",
+				  .name = "qemu-user-static release files",
+				  .version = hosts[primary].version,
+				  .created = hosts[primary].date };
+	struct provenance p = { .hosts = hosts, .nhosts = nhosts };
+	size_t count = 0;
+	int r;
+
+	if (!items || !subj)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		for (unsigned k = 0; k < jobs[i].nout; k++) {
+			items[count] = (struct doc_item){ .name = jobs[i].out[k].name,
+							  .sha256 = jobs[i].out[k].sha256,
+							  .host = jobs[i].hd,
+							  .emu = jobs[i].emu };
+			snprintf(subj[count].name, sizeof(subj[0].name), "%s", jobs[i].out[k].name);
+			memcpy(subj[count].sha256, jobs[i].out[k].sha256, sizeof(subj[0].sha256));
+			count++;
+		}
+	qsort(subj, count, sizeof(*subj), cmp_subject);
+	s.items = items;
+	s.nitems = count;
+	p.subjects = subj;
+	p.nsubjects = count;
+	r = sbom_build(&s, &docs[0].text, &docs[0].len);
+	if (r == 0)
+		r = provenance_build(&p, &docs[1].text, &docs[1].len);
+	for (int i = 0; r == 0 && i < 2; i++) {
+		snprintf(docs[i].sum.name, sizeof(docs[i].sum.name), "%s",
+			 i ? PROVENANCE_FILE : SBOM_FILE);
+		docs[i].sum.size = docs[i].len;
+		r = sha256_hex(docs[i].text, docs[i].len, docs[i].sum.sha256);
+	}
+	return r;
+}
+
+/* Whether releases/ holds these very documents. */
+static bool docs_same(int releases, const struct doc_text docs[2])
+{
+	for (int i = 0; i < 2; i++) {
+		_cleanup_free_ uint8_t *have = NULL;
+		size_t size = 0;
+
+		if (releases < 0 || read_whole(releases, docs[i].sum.name, &have, &size) < 0 ||
+		    size != docs[i].len || memcmp(have, docs[i].text, size))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -350,6 +432,7 @@ int stage_tarballs(const struct build_opts *o)
 	int primary = -1;
 	struct job_queue q = { 0 };
 	struct record prev = { 0 };
+	struct doc_text docs[2] = { 0 };
 	size_t reused = 0;
 	int dir, out, r, status = EXIT_FAIL, nhosts = build_hosts_load(o, hosts);
 	_cleanup_close_ int releases = -1;
@@ -398,6 +481,8 @@ int stage_tarballs(const struct build_opts *o)
 			j->mtime = hosts[h].date;
 			j->primary = h == primary;
 			j->src_sha256 = hosts[h].emu_sha256[e];
+			j->hd = &hosts[h];
+			j->emu = (int)e;
 			snprintf(j->src, sizeof(j->src), "%s", hosts[h].emu_file[e]);
 			snprintf(j->host, sizeof(j->host), "%s", hosts[h].platform->uname);
 		}
@@ -408,7 +493,9 @@ int stage_tarballs(const struct build_opts *o)
 	record_load(releases, &prev);
 	for (size_t i = 0; i < njobs; i++)
 		reused += take_over(&q, releases, &prev, &q.jobs[i]);
-	if (reused == njobs && up_to_date(&prev, q.jobs, njobs)) {
+	if (reused == njobs && up_to_date(&prev, q.jobs, njobs) &&
+	    release_docs(hosts, nhosts, primary, q.jobs, njobs, docs) == 0 &&
+	    docs_same(releases, docs)) {
 		if (!o->quiet)
 			msg("%s is up to date (the same emulators)", path);
 		status = EXIT_OK;
@@ -422,7 +509,18 @@ int stage_tarballs(const struct build_opts *o)
 			report_failures(path, &q);
 			goto out;
 		}
-	r = write_sums(out, q.jobs, njobs);
+	for (int i = 0; i < 2; i++) {
+		free(docs[i].text);
+		docs[i].text = NULL;
+	}
+	r = release_docs(hosts, nhosts, primary, q.jobs, njobs, docs);
+	for (int i = 0; r == 0 && i < 2; i++)
+		r = write_file_atomic(out, docs[i].sum.name, docs[i].text, docs[i].len, 0644);
+	if (r == 0) {
+		const struct output sums[2] = { docs[0].sum, docs[1].sum };
+
+		r = write_sums(out, q.jobs, njobs, sums, 2);
+	}
 	if (r == 0)
 		r = record_write(out, q.jobs, njobs);
 	if (r < 0) {
@@ -443,6 +541,8 @@ int stage_tarballs(const struct build_opts *o)
 		msg("release files of %zu emulators (%zu made, %zu taken over) and SHA256SUMS in %s",
 		    njobs, njobs - reused, reused, path);
 out:
+	free(docs[0].text);
+	free(docs[1].text);
 	free(prev.v);
 	if (tmpname[0] && dir >= 0)
 		build_remove_dir(dir, tmpname);

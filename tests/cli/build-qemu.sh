@@ -26,7 +26,7 @@ tag_of() { sed -E 's/^[0-9]+://; s/[+~](dfsg|ds)[0-9]*([-+~.]|$)/\2/g; s/[+~]/./
 version() { dpkg-deb -f "$1" Version; }
 # The upstream QEMU version of a Debian version: 1:11.1.3+ds-1 -> 11.1.3.
 upstream() { sed -E 's/^[0-9]+://; s/[+~-].*//' <<<"$1"; }
-tags_in() { jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$1/index.json"; }
+tags_in() { jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"] // empty' "$1/index.json"; }
 # The package version annotated on TAG's manifest (one platform here).
 image_version() { skopeo inspect "oci:$1:$2" | jq -r '.Labels["org.opencontainers.image.version"] // empty'; }
 annotation() {

@@ -38,7 +38,8 @@ is "$(count_files "$R"/qemu-*-static.tar.gz)" "$nemu" "... each as qemu-T-static
 is "$(count_files "$R"/x86_64_qemu-*-static.tar.gz)" "$nemu" "... and as x86_64_qemu-T-static.tar.gz (the seeds' names)"
 run sh -c "cd '$R' && sha256sum -c --quiet SHA256SUMS"
 rc_is 0 "sha256sum -c accepts SHA256SUMS"
-is "$(wc -l <"$R/SHA256SUMS")" $((3 * nemu)) "SHA256SUMS lists every release file"
+is "$(wc -l <"$R/SHA256SUMS")" $((3 * nemu + 2)) "SHA256SUMS lists every release file and the two documents"
+is "$(grep -c -e ' sbom.cdx.json$' -e ' provenance.intoto.json$' "$R/SHA256SUMS")" 2 "... sbom.cdx.json and provenance.intoto.json"
 is "$(sort -k2 "$R/SHA256SUMS" | cmp - "$R/SHA256SUMS" && echo sorted)" sorted "... sorted by name"
 run env TZ=UTC0 tar -tvzf "$R/qemu-aarch64-static.tar.gz"
 like "$out" "-rwxr-xr-x root/root" "tar: mode 0755, owner root"
@@ -60,10 +61,66 @@ for e in $others; do
 	like "$err" "$e left out: its target is not one of the 34 qus registers" "without -q: $e left out, said"
 done
 
+# --- the documents: SBOM and provenance ----------------------------------------------------
+pkgsha=$(sha256sum "$DEB" | cut -d' ' -f1)
+S=$R/sbom.cdx.json PV=$R/provenance.intoto.json
+is "$(jq -r '[.bomFormat, .specVersion, .metadata.timestamp, .metadata.tools.components[0].name] | join(" ")' "$S")" \
+	"CycloneDX 1.6 2023-11-14T22:13:20Z qus-build" "releases/sbom.cdx.json: CycloneDX 1.6, the build's time, by qus-build"
+is "$(jq -r '.components[0] | [.name, .version, .purl, .hashes[0].content] | join(" ")' "$S")" \
+	"qemu-user-static $pkgver pkg:deb/debian/qemu-user-static@$(jq -rn --arg v "$pkgver" '$v | @uri' | sed 's/+/%2B/g; s/:/%3A/g')?arch=amd64 $pkgsha" \
+	"... the package: name, version, purl, SHA-256"
+is "$(jq -r '.components[0].components[] | select(.name == "qemu-aarch64-static") | [.version, .hashes[0].content, (.properties[] | select(.name == "qus:qemu-version") | .value)] | join(" ")' "$S")" \
+	"$(sed -n 's/ (Debian.*//p' <<<"$("$R/qemu-aarch64-static" --version | head -1 | sed 's/.*version //')" ) $(sha256sum "$R/qemu-aarch64-static" | cut -d' ' -f1) $("$R/qemu-aarch64-static" --version | head -1 | sed 's/.*version //')" \
+	"... each file: QEMU version (as the emulator prints it), SHA-256"
+is "$(jq '.components[0].components | length' "$S")" $((3 * nemu)) "... every release file, part of the package"
+is "$(jq -r '[._type, .predicateType, .predicate.buildDefinition.buildType, .predicate.runDetails.builder.id, .predicate.runDetails.builder.version["qus-build"]] | join(" ")' "$PV")" \
+	"https://in-toto.io/Statement/v1 https://slsa.dev/provenance/v1 urn:qus:qus-build:build-type:v1 urn:qus:qus-build $("$QB" --version | cut -d' ' -f2)" \
+	"releases/provenance.intoto.json: in-toto v1, SLSA provenance v1, qus-build and its version"
+is "$(jq -r '.predicate.buildDefinition | [.externalParameters.SOURCE_DATE_EPOCH, (.externalParameters.packages | join(",")), .resolvedDependencies[0].digest.sha256, .resolvedDependencies[0].mediaType] | join(" ")' "$PV")" \
+	"1700000000 qemu-user-static_amd64.deb $pkgsha application/vnd.debian.binary-package" \
+	"... parameters (SOURCE_DATE_EPOCH, the packages) and the package's SHA-256 as a dependency"
+is "$(jq -r '.subject[] | "\(.digest.sha256)  \(.name)"' "$PV")" "$(grep -v -e ' sbom.cdx.json$' -e ' provenance.intoto.json$' "$R/SHA256SUMS")" \
+	"... its subjects are the release files, as SHA256SUMS has them"
+is "$(jq -r '.predicate.runDetails.byproducts | length' "$PV")" "$nemu" "... each emulator taken is a byproduct, by its SHA-256"
+if node "$QUS_ROOT/tests/lib/validate-cdx.js" "$S" >/dev/null 2>&1 || [ $? = 1 ]; then
+	run node "$QUS_ROOT/tests/lib/validate-cdx.js" "$S"
+	rc_is 0 "releases/sbom.cdx.json passes CycloneDX's own validator (@cyclonedx/cyclonedx-library)"
+else
+	skip "CycloneDX validation" "no @cyclonedx/cyclonedx-library in /var/cache/qus-tests/npm or no node (setup.sh fixtures)"
+fi
+
 # --- the images ---------------------------------------------------------------------
 O=$tmp/a/oci
-tags=$(jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$O/index.json")
+tags=$(jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"] // empty' "$O/index.json")
 is "$(wc -l <<<"$tags")" $((3 + 4 * nemu)) "index.json: latest, $ver, register and 4 tags per emulator ($((3 + 4 * nemu)))"
+# Referrers: each image's SBOM and the provenance, untagged, with their subject.
+nimg=$(jq '[.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]) | .digest] | unique | length' "$O/index.json")
+is "$nimg" $((2 + nemu)) "$((2 + nemu)) distinct images (latest, register, one per emulator)"
+is "$(jq -r '[.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] | not) | .artifactType] | group_by(.) | map("\(.[0]) \(length)") | join(", ")' "$O/index.json")" \
+	"application/vnd.cyclonedx+json $nimg, application/vnd.in-toto+json $nimg" "index.json lists an SBOM and a provenance referrer per image, untagged"
+subjects=$(for m in $(jq -r '.manifests[] | select(.artifactType) | .digest[7:]' "$O/index.json"); do jq -r .subject.digest "$O/blobs/sha256/$m"; done | sort | uniq -c | awk '{ print $1 }' | sort -u)
+is "$subjects" 2 "... each image is the subject of exactly two"
+ldg=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "latest") | .digest' "$O/index.json")
+sref=$(for m in $(jq -r '.manifests[] | select(.artifactType == "application/vnd.cyclonedx+json") | .digest[7:]' "$O/index.json"); do
+	[ "$(jq -r .subject.digest "$O/blobs/sha256/$m")" = "$ldg" ] && echo "$m"; done)
+is "$(jq -c '[.artifactType, .config.mediaType, .config.data, (.layers | length), .layers[0].annotations["org.opencontainers.image.title"]]' "$O/blobs/sha256/$sref")" \
+	'["application/vnd.cyclonedx+json","application/vnd.oci.empty.v1+json","e30=",1,"sbom.cdx.json"]' \
+	"latest's SBOM referrer: artifactType, the empty config, one layer"
+LS=$O/blobs/sha256/$(jq -r '.layers[0].digest[7:]' "$O/blobs/sha256/$sref")
+is "$(jq -r '[.metadata.component.type, .metadata.component.hashes[0].content, ([.components[] | select(.type == "file") | .name] | join(",")), (.components[] | select(.type == "application") | .components | length)] | join(" ")' "$LS")" \
+	"container ${ldg#sha256:} /usr/bin/qus $nemu" "... its SBOM: the image by its digest, qus, and every emulator within the package"
+is "$(jq -r '.components[] | select(.name == "/usr/bin/qus") | .hashes[0].content' "$LS")" "$(sha256sum "$QUS_STATIC" | cut -d' ' -f1)" \
+	"... qus with its SHA-256"
+if node "$QUS_ROOT/tests/lib/validate-cdx.js" "$LS" >/dev/null 2>&1 || [ $? = 1 ]; then
+	mkdir -p "$tmp/sboms"
+	for m in $(jq -r '.manifests[] | select(.artifactType == "application/vnd.cyclonedx+json") | .digest[7:]' "$O/index.json"); do
+		cp "$O/blobs/sha256/$(jq -r '.layers[0].digest[7:]' "$O/blobs/sha256/$m")" "$tmp/sboms/$m.json"
+	done
+	run node "$QUS_ROOT/tests/lib/validate-cdx.js" "$tmp/sboms"/*.json
+	rc_is 0 "every image's SBOM ($nimg) passes CycloneDX's own validator"
+else
+	skip "CycloneDX validation of the images' SBOMs" "no @cyclonedx/cyclonedx-library (setup.sh fixtures)"
+fi
 for t in latest "$ver" register aarch64 "aarch64-$ver" x86_64-aarch64 "x86_64-aarch64-$ver" s390x; do
 	like "$tags" "$t" "tag $t exists"
 done
@@ -141,6 +198,7 @@ check "a second run gives identical SHA256SUMS" cmp "$tmp/a/releases/SHA256SUMS"
 check "... and identical tarballs" cmp "$tmp/a/releases/qemu-arm-static.tar.gz" "$tmp/b/releases/qemu-arm-static.tar.gz"
 check "... and an identical OCI index (every digest the same)" cmp "$tmp/a/oci/index.json" "$tmp/b/oci/index.json"
 check "... and the same blobs" diff <(ls "$tmp/a/oci/blobs/sha256") <(ls "$tmp/b/oci/blobs/sha256")
+check "... and identical SBOM and provenance of the release files" sh -c "cmp '$tmp/a/releases/sbom.cdx.json' '$tmp/b/releases/sbom.cdx.json' && cmp '$tmp/a/releases/provenance.intoto.json' '$tmp/b/releases/provenance.intoto.json'"
 SOURCE_DATE_EPOCH=1700000001 "$QB" extract -q -o "$tmp/c" "$DEB"
 "$QB" tarballs -q -o "$tmp/c"
 check "another SOURCE_DATE_EPOCH, other tarballs" sh -c "! cmp -s '$tmp/a/releases/qemu-arm-static.tar.gz' '$tmp/c/releases/qemu-arm-static.tar.gz'"
@@ -209,12 +267,12 @@ if command -v rpmbuild >/dev/null; then
 	run sh -c "cd '$tmp/r/releases' && sha256sum -c --quiet SHA256SUMS"
 	rc_is 0 "... their release files check out"
 	check "... the emulator from the RPM is the original, byte for byte" cmp "$tmp/r/releases/qemu-aarch64-static" "$R/qemu-aarch64-static"
-	like "$(jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$tmp/r/oci/index.json")" "aarch64-7.2.0-5.fc38" \
+	like "$(jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"] // empty' "$tmp/r/oci/index.json")" "aarch64-7.2.0-5.fc38" \
 		"... and images tagged with the RPM's version"
 	run "$QB" -q -o "$tmp/r2" --qus "$QUS_STATIC" "$r1" "$r3"
 	rc_is 0 "RPMs of two versions for one host: each version apart"
 	is "$(cd "$tmp/r2/extract" && echo */*)" "7.2.0-5.fc38/amd64 7.2.1-1.fc38/amd64" "... in extract/VERSION/amd64"
-	tags=$(jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$tmp/r2/oci/index.json")
+	tags=$(jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"] // empty' "$tmp/r2/oci/index.json")
 	like "$tags" "s390x-7.2.0-5.fc38" "... the older version keeps its tags"
 	is "$(grep -cx 'riscv64\|s390x\|latest' <<<"$tags")/$(grep -c '^s390x$' <<<"$tags")" "2/0" \
 		"... the tags without a version are the newest version's (7.2.1 has riscv64, no s390x)"
@@ -243,6 +301,59 @@ cp "$tmp/usr/bin/qemu-s390x-static" "$good/usr/bin/"
 mkdeb good "$good"
 run "$QB" extract -q -o "$tmp/g" "$tmp/good.deb"
 rc_is 0 "a well-formed package made here is accepted (the fixtures below differ in one thing)"
+
+# The documents follow the package: one byte of its emulator changed, other digests.
+gx=$tmp/tree-good-x && mkdir -p "$gx/usr/bin" && cp "$good/usr/bin/qemu-s390x-static" "$gx/usr/bin/"
+printf 'x' | dd of="$gx/usr/bin/qemu-s390x-static" bs=1 seek=4000 conv=notrunc status=none
+mkdeb goodx "$gx"
+"$QB" extract -q -o "$tmp/gx" "$tmp/goodx.deb" && "$QB" tarballs -q -o "$tmp/gx"
+"$QB" extract -q -o "$tmp/g1" "$tmp/good.deb" && "$QB" tarballs -q -o "$tmp/g1"
+dep() { jq -r "$2" "$tmp/$1/releases/provenance.intoto.json"; }
+check "a package with one byte changed: another package digest in the provenance" \
+	[ "$(dep g1 '.predicate.buildDefinition.resolvedDependencies[0].digest.sha256')" != "$(dep gx '.predicate.buildDefinition.resolvedDependencies[0].digest.sha256')" ]
+check "... another emulator digest (byproduct)" \
+	[ "$(dep g1 '.predicate.runDetails.byproducts[0].digest.sha256')" != "$(dep gx '.predicate.runDetails.byproducts[0].digest.sha256')" ]
+check "... other SBOM" sh -c "! cmp -s '$tmp/g1/releases/sbom.cdx.json' '$tmp/gx/releases/sbom.cdx.json'"
+# Where the package came from: tools/qus-fetch's PACKAGE.origin, if its SHA-256 is the package's.
+cp "$tmp/good.deb" "$tmp/o.deb"
+printf '{"suite":"bookworm","url":"http://deb.example/pool/o.deb","sha256":"%s"}\n' "$(sha256sum "$tmp/o.deb" | cut -d' ' -f1)" >"$tmp/o.deb.origin"
+run "$QB" -q -o "$tmp/o" --qus "$QUS_STATIC" "$tmp/o.deb"
+is "$(jq -r '.predicate.buildDefinition.resolvedDependencies[0] | [.annotations.suite, .downloadLocation] | join(" ")' "$tmp/o/releases/provenance.intoto.json")" \
+	"bookworm http://deb.example/pool/o.deb" "PACKAGE.origin: the suite and URL in the provenance"
+is "$(jq -r '.components[0] | [(.properties[] | select(.name == "qus:suite") | .value), .externalReferences[0].url] | join(" ")' "$tmp/o/releases/sbom.cdx.json")" \
+	"bookworm http://deb.example/pool/o.deb" "... and in the SBOM"
+before=$(find "$tmp/o" -type f -printf '%i %T@ %p\n' | sort)
+run "$QB" -q -o "$tmp/o" --qus "$QUS_STATIC" "$tmp/o.deb"
+is "$(find "$tmp/o" -type f -printf '%i %T@ %p\n' | sort)" "$before" "... a rebuild with nothing changed rewrites nothing, referrers and documents included"
+cp "$tmp/goodx.deb" "$tmp/o.deb"
+run "$QB" extract -o "$tmp/o2" "$tmp/o.deb"
+like "$err" "o.deb.origin: not the origin of $tmp/o.deb" "an .origin of another file is ignored, said"
+is "$(jq -r '.sources[0].suite // "none"' "$tmp/o2/extract/9.9-1/amd64/package.json")" none "... no suite recorded"
+# qus-build verify: rebuild from the package, compare every digest.
+run "$QB" verify "$tmp/o/releases/provenance.intoto.json" "$tmp/good.deb"
+rc_is 0 "qus-build verify: the package rebuilds to every digest of the provenance"
+like "$err" "all 4 digests match" "... all 4 (the emulator, its 3 release files) said"
+p=$(jq -r '.manifests[] | select(.artifactType == "application/vnd.in-toto+json") | .digest[7:]' "$tmp/o/oci/index.json" | head -1)
+run "$QB" verify "$tmp/o/oci/blobs/sha256/$(jq -r '.layers[0].digest[7:]' "$tmp/o/oci/blobs/sha256/$p")" "$tmp/good.deb" "$QUS_STATIC"
+rc_is 0 "... and the images' provenance, given the package and qus"
+run "$QB" verify "$tmp/o/releases/provenance.intoto.json" "$tmp/goodx.deb"
+rc_is 1 "... another package of the same name and version: exit 1"
+like "$err" "goodx.deb: SHA-256 " "... the package's digest said"
+like "$err" "verify: extract/9.9-1/amd64/qemu-s390x-static differs" "... and the emulator that differs named"
+jq '.predicate.runDetails.byproducts[0].digest.sha256 |= ("0" + .[1:])' "$tmp/o/releases/provenance.intoto.json" >"$tmp/bad.json"
+run "$QB" verify "$tmp/bad.json" "$tmp/good.deb"
+rc_is 1 "a provenance whose emulator digest differs from the rebuild: exit 1"
+is "$(grep -c 'differs' <<<"$err")" 1 "... one line"
+like "$err" "extract/9.9-1/amd64/qemu-s390x-static differs: the rebuild's SHA-256 is" "... naming the file"
+run "$QB" verify "$tmp/o/releases/provenance.intoto.json"
+rc_is 2 "verify without packages: usage error"
+run "$QB" verify "$tmp/o/releases/provenance.intoto.json" "$QUS_STATIC"
+rc_is 1 "verify with a file the provenance does not name: exit 1"
+like "$err" "not a package or qus the provenance names" "... said"
+echo '{}' >"$tmp/notprov.json"
+run "$QB" verify "$tmp/notprov.json" "$tmp/good.deb"
+rc_is 1 "verify of something that is not a provenance: exit 1"
+like "$err" "not a provenance of qus-build" "... said"
 
 refused() { # NAME WHAT: the package is refused, the member and reason named, nothing left
 	local name=$1 what=$2

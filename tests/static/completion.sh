@@ -49,7 +49,7 @@ if [ -x "$QUS_BUILD" ]; then
 	build_main=$(grep -rlE --include='*.c' 'getopt_long' "$SRC" | xargs grep -lE '^int main\(' | head -n 1)
 	is "$(offers qus-build -)" "$(accepted_options main "$build_main" | sort -u)" "qus-build -<TAB>: exactly the options its main() accepts"
 	stages=$("$QUS_BUILD" --help | sed -n 's/^ *qus-build \([a-z]*\) .*/\1/p' | sort -u)
-	is "$(offers qus-build '' | grep -x -e extract -e tarballs -e images)" "$stages" "qus-build <TAB>: the stages its --help names"
+	is "$(offers qus-build '' | grep -x -e extract -e tarballs -e images -e verify)" "$stages" "qus-build <TAB>: the stages its --help names"
 else
 	skip "qus-build completion" "no $QUS_BUILD (configure with -Dbuild_tool=enabled)"
 fi

@@ -44,6 +44,9 @@ qus-build(1)|--rm
 qus-build(1)|--reset
 qus-build(1)|-p
 qus-build(1)|-m
+qus-build(1)|--type
+qus-build(1)|--key
+qus-build(1)|--sign
 "
 quoted() { case $QUOTED in *"
 $1|$2

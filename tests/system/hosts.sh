@@ -60,7 +60,7 @@ plat() {
 	esac
 }
 qus_args() { local a f; for a; do f=$(qus_of "$a") && echo "--qus $a=$f"; done; }
-tags_in() { jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$1/index.json"; }
+tags_in() { jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"] // empty' "$1/index.json"; }
 
 # --- trixie: every host of QEMU 10.0 ----------------------------------------------------
 O=$W/trixie
@@ -167,7 +167,8 @@ run "$QB" -o "$O" $(qus_args $TRIXIE) "${changed[@]}"
 rc_is 0 "armhf's package changed by one byte: exit 0"
 like "$err" "(1 made, " "... one release file made (the rest taken over)"
 diff_sums=$(diff <(sort -k2 "$W/sums.before") <(sort -k2 "$R/SHA256SUMS") | sed -n 's/^> [0-9a-f]* *//p' | tr '\n' ' ')
-is "$diff_sums" "armv7l_qemu-i386-static.tar.gz " "... SHA256SUMS: only armhf's qemu-i386 changed"
+is "$diff_sums" "armv7l_qemu-i386-static.tar.gz provenance.intoto.json sbom.cdx.json " \
+	"... SHA256SUMS: only armhf's qemu-i386 changed, and the two documents that state it"
 index2=$(skopeo inspect --raw "oci:$OCI:latest")
 manifests_after=$(jq -r '.manifests[] | "\(.platform.architecture)/\(.platform.variant // "") \(.digest)"' <<<"$index2")
 is "$(diff <(echo "$manifests_before") <(echo "$manifests_after") | grep -c '^>')" 1 "... latest's index: one platform's manifest changed"

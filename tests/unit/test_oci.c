@@ -60,7 +60,7 @@ static void test_layout(void **state)
 				 .version = "7.2-1",
 				 .source = "x.deb",
 				 .title = "t" };
-	struct oci_ref ref = { "latest", OCI_MEDIA_MANIFEST, { "", 0 } };
+	struct oci_ref ref = { .tag = "latest", .media_type = OCI_MEDIA_MANIFEST };
 	char hex[SHA256_HEX_LEN + 1];
 	json_object *index, *man, *cfg;
 
