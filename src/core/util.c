@@ -175,6 +175,18 @@ int find_program(const char *name, const char *path, char *out, size_t size)
 	}
 }
 
+/*
+ * The temporary name of @name's next version: hidden, in the same
+ * directory (so that rename() stays on one file system), this process's
+ * and numbered.  -ENAMETOOLONG or 0.
+ */
+static int temp_name(char tmp[NAME_MAX + 1], const char *name, unsigned attempt)
+{
+	int n = snprintf(tmp, NAME_MAX + 1, ".%.200s.%ld.%u.tmp", name, (long)getpid(), attempt);
+
+	return n < 0 || n > NAME_MAX ? -ENAMETOOLONG : 0;
+}
+
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
 {
 	char tmp[NAME_MAX + 1];
@@ -184,10 +196,8 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
 
 	if (strchr(name, '/'))
 		return -EINVAL;
-	/* A hidden name in the same directory, so rename() stays on one file system. */
 	for (unsigned attempt = 0;; attempt++) {
-		if (snprintf(tmp, sizeof(tmp), ".%.200s.%ld.%u.tmp", name, (long)getpid(),
-			     attempt) >= (int)sizeof(tmp))
+		if (temp_name(tmp, name, attempt) < 0)
 			return -ENAMETOOLONG;
 		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 		if (fd >= 0)
@@ -232,8 +242,7 @@ int symlink_atomic(int dirfd, const char *name, const char *target)
 	if (strchr(name, '/'))
 		return -EINVAL;
 	for (unsigned attempt = 0;; attempt++) {
-		if (snprintf(tmp, sizeof(tmp), ".%.200s.%ld.%u.tmp", name, (long)getpid(),
-			     attempt) >= (int)sizeof(tmp))
+		if (temp_name(tmp, name, attempt) < 0)
 			return -ENAMETOOLONG;
 		if (symlinkat(target, dirfd, tmp) == 0)
 			break;
