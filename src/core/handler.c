@@ -1,18 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 #include "handler.h"
 
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "elfident.h"
 #include "plan.h"
 
+static bool qemu_file_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return !strncmp(base, QEMU_ENTRY_PREFIX, strlen(QEMU_ENTRY_PREFIX));
+}
+
 bool entry_is_qemu(const struct binfmt_entry *e)
 {
-	const char *base = strrchr(e->interpreter, '/');
+	char real[PATH_MAX];
 
-	base = base ? base + 1 : e->interpreter;
-	return plan_is_qemu_entry(e->name) ||
-	       !strncmp(base, QEMU_ENTRY_PREFIX, strlen(QEMU_ENTRY_PREFIX));
+	/*
+	 * Debian's own entries name wrappers: /usr/libexec/qemu-binfmt/
+	 * aarch64-binfmt-P, a link to /usr/bin/qemu-aarch64-static.
+	 */
+	return plan_is_qemu_entry(e->name) || qemu_file_name(e->interpreter) ||
+	       (realpath(e->interpreter, real) && qemu_file_name(real));
 }
 
 bool entry_takes(const struct binfmt_entry *e, const struct qus_target *t)

@@ -36,7 +36,8 @@
 /*
  * Whether @e is QEMU's: its name or its interpreter's file name starts
  * with "qemu-", as every QEMU installer names them (QEMU's own
- * qemu-binfmt-conf.sh, Debian's files, tonistiigi/binfmt, multiarch, qus).
+ * qemu-binfmt-conf.sh, Debian's files, tonistiigi/binfmt, multiarch, qus),
+ * or the file its interpreter's links lead to does (Debian's wrappers).
  * Rosetta, FEX-Emu and box64/box86 name theirs otherwise.
  */
 bool entry_is_qemu(const struct binfmt_entry *e);

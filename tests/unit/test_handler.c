@@ -6,6 +6,8 @@
  */
 #include "unit.h"
 
+#include <unistd.h>
+
 #include "entry.h"
 #include "handler.h"
 #include "plan.h"
@@ -91,6 +93,26 @@ static void test_qemu_entries(void **state)
 	assert_int_equal(plan_entry(arch_find("aarch64"), "/usr/bin", "-static", 0, &e), 0);
 	snprintf(e.interpreter, sizeof(e.interpreter), "/usr/libexec/qemu-binfmt/aarch64-binfmt-P");
 	assert_true(entry_is_qemu(&e));
+	/* Debian's entry under another name: the wrapper's link leads to QEMU. */
+	{
+		char *dir = make_tmpdir(), emu[512], wrapper[512];
+		FILE *f;
+
+		assert_non_null(dir);
+		snprintf(emu, sizeof(emu), "%s/qemu-aarch64-static", dir);
+		snprintf(wrapper, sizeof(wrapper), "%s/aarch64-binfmt-P", dir);
+		f = fopen(emu, "w");
+		assert_non_null(f);
+		fclose(f);
+		assert_int_equal(symlink("qemu-aarch64-static", wrapper), 0);
+		snprintf(e.name, sizeof(e.name), "debian-aarch64");
+		snprintf(e.interpreter, sizeof(e.interpreter), "%s", wrapper);
+		assert_true(entry_is_qemu(&e));
+		unlink(wrapper);
+		unlink(emu);
+		rmdir(dir);
+		free(dir);
+	}
 	/* Another name, QEMU's interpreter (an older installer's "aarch64"). */
 	snprintf(e.name, sizeof(e.name), "aarch64");
 	snprintf(e.interpreter, sizeof(e.interpreter), "/usr/bin/qemu-aarch64-static");
