@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Joining a user namespace and its mount namespace (userns_join).  Needs
- * unprivileged user namespaces; skipped where there are none.
+ * Joining a user namespace and its mount namespace (userns_join), and
+ * what instance_describe then says: the engines are found by their pid
+ * files under $XDG_RUNTIME_DIR, a process of this test standing in for
+ * podman's pause process and for rootless Docker's rootlesskit child.
+ * Needs unprivileged user namespaces; skipped where there are none.
  */
 #include "unit.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "instance.h"
 #include "userns.h"
 
 /* A child in a user and mount namespace of its own, waiting to be killed; -1 if none. */
@@ -133,12 +139,114 @@ static void test_join(void **state)
 	reap(target);
 }
 
+static char *runtime;
+
+static void write_pid(const char *rel, long pid)
+{
+	char path[4096], dir[4200], text[32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", runtime, rel);
+	snprintf(dir, sizeof(dir), "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(dir), 0);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	snprintf(text, sizeof(text), "%ld\n", pid);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static long dockerd_stand_in;
+
+static int describe_docker(pid_t target)
+{
+	struct instance_info in;
+	struct userns_join_info info;
+	unsigned long uid = (unsigned long)geteuid();
+
+	if (userns_join(target, &info) != 0)
+		return 1;
+	instance_describe(&in);
+	if (in.kind != INSTANCE_DOCKER || in.rootlesskit_pid != target ||
+	    in.dockerd_pid != dockerd_stand_in || in.owner_uid != uid || in.pause_pid != -1)
+		return 2;
+	return 0;
+}
+
+static int describe_podman(pid_t target)
+{
+	struct instance_info in;
+	struct userns_join_info info;
+
+	if (userns_join(target, &info) != 0)
+		return 1;
+	instance_describe(&in);
+	return in.kind == INSTANCE_PODMAN && in.pause_pid == target && in.rootlesskit_pid == -1 ? 0
+												: 2;
+}
+
+static int describe_other(pid_t target)
+{
+	struct instance_info in;
+	struct userns_join_info info;
+
+	if (userns_join(target, &info) != 0)
+		return 1;
+	instance_describe(&in);
+	return in.kind == INSTANCE_NAMESPACE || in.kind == INSTANCE_CONTAINER ? 0 : 2;
+}
+
+static void test_engines(void **state)
+{
+	pid_t target = namespaced_child();
+	long found, dockerd;
+
+	(void)state;
+	if (target < 0)
+		skip();
+	runtime = make_tmpdir();
+	assert_non_null(runtime);
+	setenv("XDG_RUNTIME_DIR", runtime, 1);
+	/* Nothing there: no engine, and the namespace is just another one. */
+	assert_int_equal(instance_podman_pause(geteuid()), -1);
+	assert_int_equal(instance_docker_keeper(geteuid(), &dockerd), -1);
+	assert_int_equal(in_child(describe_other, target), 0);
+
+	/* Rootless Docker: rootlesskit's child, and dockerd (here: this test process). */
+	dockerd_stand_in = getpid();
+	write_pid("dockerd-rootless/child_pid", target);
+	write_pid("docker.pid", dockerd_stand_in);
+	found = instance_docker_keeper(geteuid(), &dockerd);
+	assert_int_equal(found, target);
+	assert_int_equal(dockerd, dockerd_stand_in);
+	assert_int_equal(in_child(describe_docker, target), 0);
+	/* Another --state-dir: dockerd's pid file alone names the namespaces. */
+	write_pid("dockerd-rootless/child_pid", 999999999);
+	write_pid("docker.pid", target);
+	assert_int_equal(instance_docker_keeper(geteuid(), &dockerd), target);
+	assert_int_equal(dockerd, target);
+
+	/* Rootless podman's pause process. */
+	remove_tmpdir(runtime);
+	runtime = make_tmpdir();
+	assert_non_null(runtime);
+	setenv("XDG_RUNTIME_DIR", runtime, 1);
+	write_pid("libpod/tmp/pause.pid", target);
+	assert_int_equal(instance_podman_pause(geteuid()), target);
+	assert_int_equal(in_child(describe_podman, target), 0);
+
+	unsetenv("XDG_RUNTIME_DIR");
+	remove_tmpdir(runtime);
+	reap(target);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_process),
 		cmocka_unit_test(test_own_namespace),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_engines),
 	};
 	return qus_run_tests("userns", tests, ARRAY_SIZE(tests));
 }
