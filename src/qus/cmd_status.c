@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "automount.h"
 #include "instance.h"
+#include "joining.h"
 #include "paths.h"
 #include "emulator.h"
 #include "handler.h"
@@ -34,6 +35,10 @@ const char usage_status[] =
 	"\n"
 	"Options:\n"
 	"  -j, --json               machine-readable output (schema in qus(1))\n"
+	"      --docker             show what this user's rootless Docker uses: the\n"
+	"                           binfmt_misc of the user namespace dockerd runs in\n"
+	"      --podman             the same for this user's rootless podman\n"
+	"      --userns PID         the same for the user namespace of process PID\n"
 	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version and exit\n"
@@ -478,8 +483,10 @@ int cmd_status(struct qus_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "json", no_argument, NULL, 'j' },
+		JOIN_LONGOPTS,
 		{ 0 },
 	};
+	struct join_request join = { JOIN_NONE, 0 };
 	struct target_set filter;
 	struct status st;
 	bool json = false;
@@ -488,10 +495,12 @@ int cmd_status(struct qus_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":hjV", longopts, NULL)) != -1) {
 		if (c == 'j')
 			json = true;
-		else
+		else if (!join_option(&join, c, optarg, "status"))
 			common_option(ctx, c, argv, "status", usage_status);
 	}
 	parse_targets_or_die(argv + optind, argc - optind, &filter);
+	/* Read-only: podman's pause process is not started for it. */
+	join_or_die(ctx, &join, "status", false);
 	if (collect(ctx, &st, &filter) < 0)
 		return EXIT_FAIL;
 	if (json)

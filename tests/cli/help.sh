@@ -76,6 +76,7 @@ missing=${missing/ --variant/}
 missing=${missing/ --manifest/}
 missing=${missing/ --platform/}
 missing=${missing/ --user/}
+missing=${missing/ --preserve-credentials/}
 is "$missing" "" "every qus option in doc/qus.1 appears in some --help"
 
 for page in qus.1 qus-build.1; do
