@@ -49,14 +49,15 @@ enum instance_engine instance_container_engine(void)
 	return ENGINE_UNKNOWN;
 }
 
-/* The uid outside that this namespace's root is: uid_map's line for 0. */
-static unsigned long owner_uid(void)
+unsigned long instance_owner_uid(void)
 {
 	char buf[256];
 	unsigned long inside, outside, count;
 
+	/* The initial namespace's line "0 0 4294967295" names no owner: the caller is. */
 	if (read_small_file_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%lu %lu %lu", &inside, &outside, &count) != 3 || inside != 0)
+	    sscanf(buf, "%lu %lu %lu", &inside, &outside, &count) != 3 || inside != 0 ||
+	    count == 4294967295ul)
 		return (unsigned long)getuid();
 	return outside;
 }
@@ -126,7 +127,7 @@ void instance_describe(struct instance_info *out)
 		out->kind = INSTANCE_HOST;
 		return;
 	}
-	out->owner_uid = owner_uid();
+	out->owner_uid = instance_owner_uid();
 	/*
 	 * The engines' own namespaces, by their mount namespace: a container
 	 * of rootless podman or Docker shares the engine's user namespace but

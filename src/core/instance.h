@@ -42,6 +42,12 @@ bool instance_userns_is_initial(void);
 bool instance_pid_in_initial(long pid);
 
 /*
+ * Whose user namespace this is: the uid outside that its root is
+ * (uid_map's line for 0), or this process's own uid where there is none.
+ */
+unsigned long instance_owner_uid(void);
+
+/*
  * Whether this process runs in a container: it is the init of a PID
  * namespace (podman and docker start the entrypoint as PID 1), or podman's
  * marker file is there.  Not /.dockerenv alone: machine images built from

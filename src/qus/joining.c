@@ -43,13 +43,13 @@ bool join_option(struct join_request *j, int c, const char *arg, const char *cmd
 }
 
 /* The user's runtime directory, as the engines find it: for messages. */
-static const char *runtime_dir(char *buf, size_t size)
+static const char *runtime_dir(unsigned long uid, char *buf, size_t size)
 {
 	const char *run = getenv("XDG_RUNTIME_DIR");
 
 	if (run && *run)
 		return run;
-	snprintf(buf, size, "/run/user/%lu", (unsigned long)getuid());
+	snprintf(buf, size, "/run/user/%lu", uid);
 	return buf;
 }
 
@@ -84,9 +84,10 @@ static void start_podman(const char *cmd)
 /* The process whose namespaces --podman or --docker means, or exit saying why there is none. */
 static long engine_process(const struct join_request *j, const char *cmd, bool start)
 {
-	unsigned long uid = (unsigned long)getuid();
+	/* The user's, also from inside one of its namespaces (podman unshare qus ...). */
+	unsigned long uid = instance_owner_uid();
 	char buf[64];
-	const char *run = runtime_dir(buf, sizeof(buf));
+	const char *run = runtime_dir(uid, buf, sizeof(buf));
 	long pid, dockerd;
 
 	if (j->how == JOIN_DOCKER) {
