@@ -142,6 +142,7 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 		join_or_die(ctx, &join, "register", true);
 	}
 	ctx->keeping = keep > 0;
+	ctx->quiet = req.quiet;
 	status = register_entries(ctx, &req, NULL);
 	if (!keep || status != EXIT_OK)
 		return status;
