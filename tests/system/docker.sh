@@ -156,7 +156,7 @@ rc_is 0 "docker run --rm --privileged IMAGE:register --reset: exit 0"
 is "$(grep -l '^flags: .*F' "$HG_DIR"/qemu-* 2>/dev/null | wc -l)" 0 "... no entry with F"
 run D run --rm -t localhost/foreign:arm64 uname -m
 check "... so foreign:arm64 has no emulator: it fails" [ "$rc" != 0 ]
-like "$out$err" "no such file or directory" "... with the seeds' 'no such file or directory'"
+like "$out$err" "exec /usr/bin/uname: no such file or directory" "... with the seeds' 'no such file or directory' (the emulator is what is missing)"
 run D run --rm -t -v /usr/bin/qemu-aarch64-static:/usr/bin/qemu-aarch64-static localhost/foreign:arm64 uname -m
 is "${out//$'\r'/}" aarch64 "docker run -v /usr/bin/qemu-aarch64-static:/usr/bin/qemu-aarch64-static foreign:arm64 uname -m: aarch64"
 # The seeds' Dockerfile as written, with the builder they had (the legacy
