@@ -25,6 +25,7 @@ binfmt-support systemd util-linux jq groff-base man-db file clang-format shellch
 clang libclang-rt-14-dev valgrind libdeflate-tools
 uidmap debootstrap passwd libarchive-dev liblzma-dev libdeflate-dev libssl-dev rpm zstd skopeo umoci
 podman runc buildah docker-registry curl catatonit python3-kubernetes python3-yaml
+tini rootlesskit slirp4netns
 qemu-system-x86 cpio busybox-static xz-utils binutils
 $(for t in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi riscv64-linux-gnu s390x-linux-gnu \
 	powerpc64le-linux-gnu powerpc64-linux-gnu powerpc-linux-gnu mips-linux-gnu mipsel-linux-gnu \
@@ -40,6 +41,11 @@ gcc-12-multilib-mips64el-linux-gnuabi64 libc6-dev-mipsn32-mips64el-cross
 gcc-12-multilib-sparc64-linux-gnu libc6-dev-sparc-sparc64-cross
 binutils-or1k-elf binutils-xtensa-lx106 llvm-19
 gcc-or1k-elf gcc-xtensa-lx106 lld clang-19 lld-19"
+# tini, rootlesskit and slirp4netns serve the Docker suites
+# (tests/system/docker.sh, docker-rootless.sh): tini is docker-init, and
+# Debian's rootlesskit and slirp4netns run rootless Docker (the suites'
+# daemons use no iptables).  Docker itself is not installed: see
+# docker_fixture.
 # qemu-system-x86, cpio, busybox-static, xz-utils and binutils (readelf)
 # boot Debian trixie's kernel with a small initramfs for the automount suite
 # (tests/system/automount.sh, tests/lib/vm.sh): this machine's kernel may
@@ -269,6 +275,42 @@ validators() {
 	}
 }
 
+# Docker for the Docker suites, never installed: trixie's docker.io (dockerd
+# 26.1 and dockerd-rootless.sh), docker-cli and docker-buildx, with
+# bookworm's containerd, downloaded by tools/qus-fetch into
+# /var/cache/qus-tests/pkg/docker and unpacked into build/fixtures/docker.
+# Debian 12's own dockerd (20.10) cannot start --privileged containers on
+# this project's VMs (its bounding set lacks CAP_SYS_RESOURCE); trixie's
+# runs on bookworm's containerd and runc.  Unpacked rather than installed,
+# so that no system service (docker.service, containerd.service) starts and
+# a Docker the machine has stays as it is; the suites start their own
+# daemons from here.  docker-init is tini's static build (the package tini).
+DOCKER_SUITE_PACKAGES="trixie:docker.io trixie:docker-cli trixie:docker-buildx bookworm:containerd"
+docker_fixture() {
+	local dir=build/fixtures/docker cache=$CACHE/pkg/docker a sp suite p f
+	a=$(dpkg --print-architecture)
+	[ -x "$dir/usr/sbin/dockerd" ] && [ -x "$dir/usr/bin/docker" ] && [ -x "$dir/usr/bin/containerd" ] &&
+		[ -x "$dir/usr/libexec/docker/cli-plugins/docker-buildx" ] && return 0
+	mkdir -p "$cache"
+	for sp in $DOCKER_SUITE_PACKAGES; do
+		suite=${sp%%:*} p=${sp#*:}
+		compgen -G "$cache/${p}_*_$a.deb" >/dev/null && continue
+		tools/qus-fetch -o "$cache" --cache "$CACHE/apt" "$suite" "$a" "$p" >/dev/null || {
+			log "could not download $p for $a from Debian's $suite"
+			return 1
+		}
+	done
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+	for sp in $DOCKER_SUITE_PACKAGES; do
+		p=${sp#*:}
+		f=$(compgen -G "$cache/${p}_*_$a.deb" | sort -V | tail -1)
+		dpkg-deb -x "$f" "$dir.tmp" || return 1
+	done
+	# The package links docker-init to tini-static by a relative path.
+	ln -sfn /usr/bin/tini-static "$dir.tmp/usr/bin/docker-init"
+	rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
 fixtures() {
 	local failed=0
 	# shellcheck disable=SC2086 # the list of architectures
@@ -289,6 +331,7 @@ fixtures() {
 	(QUS_ROOT=$PWD && . tests/lib/vm.sh && vm_kernel_deb >/dev/null) || failed=1
 	trust_tools || failed=1
 	validators || failed=1
+	docker_fixture || failed=1
 	return $failed
 }
 

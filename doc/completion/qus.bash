@@ -12,9 +12,9 @@ _qus_entry='--qemu-path --qemu-suffix --flags --persistent --no-persistent
 	--credential --no-credential --include-native --host'
 _qus_commands='register unregister status detect export targets run check binfmt help'
 declare -gA _qus_options=(
-	[register]="$_qus_common $_qus_entry --take-over --dry-run -n --quiet -q --replace --podman --keep"
+	[register]="$_qus_common $_qus_entry --take-over --dry-run -n --quiet -q --replace --docker --podman --userns --keep"
 	[unregister]="$_qus_common --all -a --quiet -q --keep"
-	[status]="$_qus_common --json -j"
+	[status]="$_qus_common --json -j --docker --podman --userns"
 	[detect]="$_qus_common"
 	[export]="$_qus_common $_qus_entry --take-over --systemd --debian --exportdir --quiet -q"
 	[targets]="$_qus_common --json -j"
@@ -45,7 +45,7 @@ _qus_list() {
 
 # Options that take the next word as their value, in any mode.
 _qus_valued='--binfmt-dir --qemu-path -Q --qemu-suffix -F --flags --host --systemd -s
-	--exportdir -e --rootfs --timeout --install --uninstall --mount
+	--exportdir -e --rootfs --timeout --install --uninstall --mount --userns
 	-p -c -g -i --ignore-family'
 
 _qus() {
@@ -94,6 +94,11 @@ _qus() {
 		return 0
 		;;
 	--qemu-suffix | -F | --flags | --timeout)
+		return 0
+		;;
+	--userns)
+		# Processes of this user: rootless podman's and Docker's among them.
+		mapfile -t COMPREPLY < <(compgen -W "$(pgrep -u "$(id -u)" 2>/dev/null)" -- "$cur")
 		return 0
 		;;
 	--arch | -a)

@@ -28,6 +28,21 @@
 #define EXPORT_SYSTEMD_DIR "/etc/binfmt.d"
 #define EXPORT_DEBIAN_DIR  "/usr/share/binfmts"
 
+/*
+ * Rootless container engines, under the user's runtime directory
+ * ($XDG_RUNTIME_DIR, else /run/user/UID): podman's pause process, which
+ * keeps its user and mount namespaces (podman 4: the engine's tmp_dir,
+ * RUNTIME/libpod/tmp); the process of rootless dockerd's rootlesskit that
+ * dockerd runs in (dockerd-rootless.sh's --state-dir), and dockerd's own
+ * pid file, in the same namespaces, wherever the state directory is.
+ */
+#define PODMAN_PAUSE_PID	 "libpod/tmp/pause.pid"
+#define DOCKER_ROOTLESSKIT_CHILD "dockerd-rootless/child_pid"
+#define DOCKER_PID_FILE		 "docker.pid"
+/* What each engine puts in its containers. */
+#define PODMAN_CONTAINERENV "/run/.containerenv"
+#define DOCKER_DOCKERENV    "/.dockerenv"
+
 /* Native programs the brick guard checks an entry against (guard.c). */
 #define SELF_EXE "/proc/self/exe"
 #define HOST_SH	 "/bin/sh"

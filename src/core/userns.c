@@ -7,8 +7,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -222,4 +224,57 @@ int userns_enter_single(void)
 		r = apply_map(&m, self, "gid_map", NULL, gid, true);
 	}
 	return r < 0 ? r : make_private();
+}
+
+/* The owner of a user namespace (linux/nsfs.h, Linux 4.11; musl ships no linux/ headers). */
+#define NS_GET_OWNER_UID_ _IO(0xb7, 0x4)
+
+/* Whether two namespace files are the same namespace (the inode of nsfs). */
+static bool same_ns(int fd, const char *self)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(self, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+int userns_join(long pid, struct userns_join_info *info)
+{
+	char path[32], cwd[4096];
+	_cleanup_close_ int dir = -1, user = -1, mnt = -1;
+	struct stat st;
+	uid_t owner;
+	bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
+
+	memset(info, 0, sizeof(*info));
+	info->proc_uid = info->owner_uid = -1;
+	info->stage = USERNS_JOIN_FIND;
+	/* One directory for both namespaces: a pid reused meanwhile fails, not misleads. */
+	snprintf(path, sizeof(path), "/proc/%ld", pid);
+	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (fstat(dir, &st) == 0)
+		info->proc_uid = (long)st.st_uid;
+	info->stage = USERNS_JOIN_OPEN;
+	user = openat(dir, "ns/user", O_RDONLY | O_CLOEXEC);
+	if (user < 0)
+		return -errno;
+	mnt = openat(dir, "ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (mnt < 0)
+		return -errno;
+	if (ioctl(user, NS_GET_OWNER_UID_, &owner) == 0)
+		info->owner_uid = (long)owner;
+	info->same_userns = same_ns(user, "/proc/self/ns/user");
+	/* Re-entering one's own user namespace is an error (EINVAL) to the kernel. */
+	info->stage = USERNS_JOIN_USER;
+	if (!info->same_userns && setns(user, CLONE_NEWUSER) < 0)
+		return -errno;
+	info->stage = USERNS_JOIN_MOUNT;
+	if (!same_ns(mnt, "/proc/self/ns/mnt") && setns(mnt, CLONE_NEWNS) < 0)
+		return -errno;
+	/* Joining a mount namespace moves the root and working directory to its root. */
+	if (have_cwd && chdir(cwd) < 0 && chdir("/") < 0)
+		return -errno;
+	return 0;
 }

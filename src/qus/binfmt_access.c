@@ -101,9 +101,10 @@ static int mount_own(struct qus_ctx *ctx, const char *dir)
 			 dir);
 		return -1;
 	}
-	warn("the binfmt_misc on %s is another user namespace's (the host's), which this one "
-	     "may not change; mounted this user namespace's own over it",
-	     dir);
+	if (!ctx->quiet)
+		warn("the binfmt_misc on %s is another user namespace's (the host's), which this "
+		     "one may not change; mounted this user namespace's own over it",
+		     dir);
 	return reopen(dir);
 }
 
@@ -161,7 +162,7 @@ int cli_binfmt_open(struct qus_ctx *ctx, enum binfmt_access access)
 		warn_err(r, binfmt_hint(r), "cannot mount binfmt_misc on %s", dir);
 		return -1;
 	}
-	if (access == BINFMT_WRITE)
+	if (access == BINFMT_WRITE && !ctx->quiet)
 		warn("binfmt_misc was not mounted; mounted it on %s", dir);
 	/*
 	 * Since Linux 6.7 the entries live as long as a mount of binfmt_misc

@@ -10,9 +10,10 @@
 #include <unistd.h>
 
 #include "binfmt.h"
+#include "binfmt_access.h"
 #include "commands.h"
 #include "diag.h"
-#include "instance.h"
+#include "joining.h"
 #include "keeping.h"
 #include "guard.h"
 #include "options.h"
@@ -54,9 +55,15 @@ const char usage_register[] =
 	"  --host TARGET            decide what is native as if the host were TARGET\n"
 	"  --replace                register identical entries anew (an F entry then\n"
 	"                           opens the emulator file again, e.g. after an upgrade)\n"
-	"  --podman                 register for this user's rootless podman (and builds\n"
-	"                           through it): in its user namespace's own binfmt_misc,\n"
-	"                           through `podman unshare`; no root needed (Linux 6.7)\n"
+	"  --docker                 register for this user's rootless Docker (its\n"
+	"                           containers and builds): in the user namespace\n"
+	"                           rootlesskit runs dockerd in, in that namespace's own\n"
+	"                           binfmt_misc; no root needed (Linux 6.7)\n"
+	"  --podman                 the same for this user's rootless podman (and buildah\n"
+	"                           through it): in the namespace of podman's pause\n"
+	"                           process, which it starts if needed\n"
+	"  --userns PID             the same in the user namespace of process PID, which\n"
+	"                           must be yours (joined with its mount namespace)\n"
 	"  --keep[=SECONDS]         stay running after registering: hold binfmt_misc\n"
 	"                           open (an automount cannot expire; a container's\n"
 	"                           mount stays) and, every SECONDS (default 60),\n"
@@ -73,47 +80,6 @@ const char usage_register[] =
 	"processed), 2 usage error.  With --keep: 1 if the first round failed, else 0\n"
 	"when stopped (later failures are said and tried again).\n";
 
-/*
- * --podman: the same registration, in the calling user's rootless podman:
- * run again under `podman unshare`, which joins (and if needed starts) the
- * pause process that keeps podman's user and mount namespaces, using
- * newuidmap as podman does.  There qus mounts that namespace's own
- * binfmt_misc (Linux 6.7), which every container and build of that podman
- * uses.  @args: the command's words as given, without --podman.
- */
-static noreturn void register_in_podman(const struct qus_ctx *ctx, char **args, int n)
-{
-	static char podman[] = "podman", unshare[] = "unshare", binfmt_opt[] = "--binfmt-dir",
-		    reg[] = "register";
-	char self[4096], **argv = calloc((size_t)n + 8, sizeof(char *));
-	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int k = 0;
-
-	if (getuid() == 0 && instance_userns_is_initial())
-		die_usage("register --podman is for a user's rootless podman; as root, 'qus "
-			  "register' registers for the whole machine, root's podman included");
-	if (!argv || len <= 0)
-		die_errno(EXIT_FAIL, "register --podman: cannot find this program");
-	self[len] = '\0';
-	argv[k++] = podman;
-	argv[k++] = unshare;
-	argv[k++] = self;
-	if (strcmp(ctx->binfmt_dir, BINFMT_DEFAULT_DIR)) {
-		argv[k++] = binfmt_opt;
-		argv[k++] = strdup(ctx->binfmt_dir);
-	}
-	argv[k++] = reg;
-	for (int i = 0; i < n; i++)
-		argv[k++] = args[i];
-	argv[k] = NULL;
-	fflush(NULL);
-	execvp("podman", argv);
-	if (errno == ENOENT)
-		die(EXIT_FAIL,
-		    "register --podman: podman is not installed (apt-get install podman)");
-	die_errno(EXIT_FAIL, "register --podman: cannot run podman");
-}
-
 /* A later round of --keep: what changed, and failures, only. */
 static void register_round(struct qus_ctx *ctx, void *arg)
 {
@@ -122,7 +88,7 @@ static void register_round(struct qus_ctx *ctx, void *arg)
 
 int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_REPLACE = 0x1200, OPT_PODMAN, OPT_KEEP };
+	enum { OPT_REPLACE = 0x1200, OPT_KEEP };
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		ENTRY_LONGOPTS,
@@ -130,28 +96,20 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 		{ "replace", no_argument, NULL, OPT_REPLACE },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "podman", no_argument, NULL, OPT_PODMAN },
+		JOIN_LONGOPTS,
 		{ "keep", optional_argument, NULL, OPT_KEEP },
 		{ 0 },
 	};
 	struct reg_request req;
 	struct entry_opts eo;
-	struct instance_info here;
-	/* The words as given (getopt reorders argv), for running again under podman. */
-	char **given = calloc((size_t)argc + 1, sizeof(char *));
-	int c, ngiven = 0, status;
+	struct join_request join = { JOIN_NONE, 0 };
+	int c, status;
 	unsigned long keep = 0;
-	bool podman = false;
 
-	if (!given)
-		die(EXIT_FAIL, "out of memory");
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--podman"))
-			given[ngiven++] = argv[i];
 	memset(&req, 0, sizeof(req));
 	entry_opts_init(&eo);
 	while ((c = getopt_long(argc, argv, ":hnqV", longopts, NULL)) != -1) {
-		if (entry_option(ctx, &eo, c, optarg))
+		if (entry_option(ctx, &eo, c, optarg) || join_option(&join, c, optarg, "register"))
 			continue;
 		switch (c) {
 		case OPT_REPLACE:
@@ -162,9 +120,6 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 			break;
 		case 'q':
 			req.quiet = true;
-			break;
-		case OPT_PODMAN:
-			podman = true;
 			break;
 		case OPT_KEEP:
 			keep = keep_parse("register", optarg);
@@ -177,14 +132,17 @@ int cmd_register(struct qus_ctx *ctx, int argc, char **argv)
 	if (keep && req.dry_run)
 		die_usage("register: --keep and --dry-run exclude each other (a dry run writes "
 			  "nothing to keep)");
-	/* Already in podman's namespaces (podman unshare qus register --podman): go on. */
-	if (podman && !req.dry_run) {
-		instance_describe(&here);
-		if (here.kind != INSTANCE_PODMAN)
-			register_in_podman(ctx, given, ngiven);
+	/* A dry run writes nothing, anywhere: no namespace to join. */
+	if (join.how != JOIN_NONE && !req.dry_run) {
+		if (!kernel_drops_entries_on_umount(ctx))
+			die(EXIT_FAIL,
+			    "register: registering in a user namespace needs Linux 6.7 or later, "
+			    "which gives each one a binfmt_misc of its own (this kernel: %s)",
+			    ctx->host.release);
+		join_or_die(ctx, &join, "register", true);
 	}
-	free(given);
 	ctx->keeping = keep > 0;
+	ctx->quiet = req.quiet;
 	status = register_entries(ctx, &req, NULL);
 	if (!keep || status != EXIT_OK)
 		return status;

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "automount.h"
 #include "instance.h"
+#include "joining.h"
 #include "paths.h"
 #include "emulator.h"
 #include "handler.h"
@@ -34,6 +35,10 @@ const char usage_status[] =
 	"\n"
 	"Options:\n"
 	"  -j, --json               machine-readable output (schema in qus(1))\n"
+	"      --docker             show what this user's rootless Docker uses: the\n"
+	"                           binfmt_misc of the user namespace dockerd runs in\n"
+	"      --podman             the same for this user's rootless podman\n"
+	"      --userns PID         the same for the user namespace of process PID\n"
 	"      --binfmt-dir DIR     binfmt_misc mount (default /proc/sys/fs/binfmt_misc)\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version and exit\n"
@@ -69,9 +74,8 @@ struct status {
 };
 
 static const char *const instance_words[] = {
-	[INSTANCE_HOST] = "initial",
-	[INSTANCE_PODMAN] = "rootless podman",
-	[INSTANCE_CONTAINER] = "container",
+	[INSTANCE_HOST] = "initial",	       [INSTANCE_PODMAN] = "rootless podman",
+	[INSTANCE_DOCKER] = "rootless docker", [INSTANCE_CONTAINER] = "container",
 	[INSTANCE_NAMESPACE] = "other",
 };
 
@@ -194,6 +198,15 @@ static void print_json_targets(struct json_writer *w, const struct status *st,
 	jw_end_array(w);
 }
 
+/* A process id, or null where there is none (-1). */
+static void json_pid(struct json_writer *w, const char *key, long pid)
+{
+	if (pid > 0)
+		jw_uint(w, key, (unsigned long long)pid);
+	else
+		jw_null(w, key);
+}
+
 static void print_json(struct qus_ctx *ctx, const struct status *st,
 		       const struct target_set *filter)
 {
@@ -212,10 +225,15 @@ static void print_json(struct qus_ctx *ctx, const struct status *st,
 		jw_null(&w, "owner_uid");
 	else
 		jw_uint(&w, "owner_uid", st->in.owner_uid);
-	if (st->in.kind == INSTANCE_PODMAN)
-		jw_uint(&w, "pause_pid", (unsigned long long)st->in.pause_pid);
-	else
-		jw_null(&w, "pause_pid");
+	json_pid(&w, "pause_pid", st->in.pause_pid);
+	json_pid(&w, "rootlesskit_pid", st->in.rootlesskit_pid);
+	json_pid(&w, "dockerd_pid", st->in.dockerd_pid);
+	json_pid(&w, "kept_by", instance_kept_by(&st->in));
+	jw_string(&w, "engine",
+		  st->in.kind != INSTANCE_CONTAINER ? NULL
+		  : st->in.engine == ENGINE_PODMAN  ? "podman"
+		  : st->in.engine == ENGINE_DOCKER  ? "docker"
+						    : NULL);
 	jw_end_object(&w);
 	if (st->mounted && st->am.at.autofs) {
 		jw_begin_object(&w, "automount");
@@ -310,6 +328,13 @@ static void say_instance(const struct qus_ctx *ctx, const struct status *st)
 		       "lasts until that process ends ('podman system migrate', a reboot, a logout "
 		       "without lingering), then: qus register --podman\n",
 		       st->in.owner_uid, st->in.pause_pid);
+		break;
+	case INSTANCE_DOCKER:
+		printf("the instance of rootless Docker's user namespace (uid %lu's), kept by "
+		       "rootlesskit's process %ld (dockerd %ld): every container and build of that "
+		       "dockerd uses it; it lasts until rootlesskit ends ('systemctl --user restart "
+		       "docker', a reboot, a logout without lingering), then: qus register --docker\n",
+		       st->in.owner_uid, instance_kept_by(&st->in), st->in.dockerd_pid);
 		break;
 	case INSTANCE_CONTAINER:
 		printf("the instance of this container's user namespace (uid %lu's): it ends with "
@@ -458,8 +483,10 @@ int cmd_status(struct qus_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "json", no_argument, NULL, 'j' },
+		JOIN_LONGOPTS,
 		{ 0 },
 	};
+	struct join_request join = { JOIN_NONE, 0 };
 	struct target_set filter;
 	struct status st;
 	bool json = false;
@@ -468,10 +495,12 @@ int cmd_status(struct qus_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":hjV", longopts, NULL)) != -1) {
 		if (c == 'j')
 			json = true;
-		else
+		else if (!join_option(&join, c, optarg, "status"))
 			common_option(ctx, c, argv, "status", usage_status);
 	}
 	parse_targets_or_die(argv + optind, argc - optind, &filter);
+	/* Read-only: podman's pause process is not started for it. */
+	join_or_die(ctx, &join, "status", false);
 	if (collect(ctx, &st, &filter) < 0)
 		return EXIT_FAIL;
 	if (json)

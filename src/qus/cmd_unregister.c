@@ -89,6 +89,7 @@ int cmd_unregister(struct qus_ctx *ctx, int argc, char **argv)
 			"unregister: name the targets to remove, or --all for every qemu-* entry");
 	parse_targets_or_die(argv + optind, argc - optind, &set);
 	ctx->keeping = keep > 0;
+	ctx->quiet = quiet;
 	if (remove_entries(ctx, &set, all, quiet ? REMOVAL_SAY_ERRORS : REMOVAL_SAY_ALL) != EXIT_OK)
 		return EXIT_FAIL;
 	automount_release(ctx, quiet);

@@ -15,6 +15,10 @@ struct qus_ctx {
 	struct qus_host host;
 	/* --keep: this process stays, and with it its container and that one's mounts. */
 	bool keeping;
+	/* -q: notes (what was mounted) are not said, only errors and warnings. */
+	bool quiet;
+	/* --userns, --podman, --docker: the process whose namespaces this one joined, or 0. */
+	long joined;
 };
 
 #endif

@@ -310,11 +310,25 @@ static int apply_whole(int fd, const struct binfmt_entry *e, bool replace, enum 
 	return r;
 }
 
+/* For a container's message: the command that registers for its engine. */
+static const char *engine_command(enum instance_engine e)
+{
+	switch (e) {
+	case ENGINE_PODMAN:
+		return "'qus register --podman'";
+	case ENGINE_DOCKER:
+		return "'qus register --docker'";
+	case ENGINE_UNKNOWN:
+		break;
+	}
+	return "'qus register --docker' (or --podman)";
+}
+
 /*
  * Registered outside the initial user namespace: say, in one line, whose
  * binfmt_misc took the entries and how long they last.
  */
-static void say_where(void)
+static void say_where(const struct qus_ctx *ctx)
 {
 	struct instance_info in;
 
@@ -330,25 +344,44 @@ static void say_where(void)
 		     "lingering): then run 'qus register --podman' again",
 		     in.owner_uid, in.pause_pid);
 		break;
+	case INSTANCE_DOCKER:
+		warn("note: registered for the rootless Docker of uid %lu, in its user namespace's "
+		     "own binfmt_misc: every container and build of that dockerd uses it, the "
+		     "host's is unchanged; it lasts while rootlesskit (%ld, dockerd %ld) does (not "
+		     "after 'systemctl --user restart docker', a reboot, or a logout without "
+		     "lingering): then run 'qus register --docker' again",
+		     in.owner_uid, instance_kept_by(&in), in.dockerd_pid);
+		break;
 	case INSTANCE_CONTAINER:
 		/*
-		 * The instance is the user namespace's: if rootless podman's pause
-		 * process holds a mount of it too (qus register --podman), entries
-		 * outlive the container; else they go with its mount.
+		 * The instance is the user namespace's, which rootless podman and
+		 * rootless Docker share with all their containers: if the engine's
+		 * own namespace holds a mount of it too (qus register --podman or
+		 * --docker), entries outlive the container; else they go with its
+		 * mount.
 		 */
 		warn("warning: this container runs in a user namespace of its own (rootless "
-		     "podman or docker): the entries went into that namespace's binfmt_misc, not "
-		     "the host's, which is unchanged, and they vanish when this container exits "
-		     "(unless 'qus register --podman' gave podman's namespace one); run 'qus "
-		     "register --podman' as uid %lu on the host instead (or, as root, register on "
-		     "the host)",
-		     in.owner_uid);
+		     "%s): the entries went into that namespace's binfmt_misc, not the host's, "
+		     "which is unchanged, and they vanish when this container exits (unless %s "
+		     "gave the engine's namespace one); run %s as uid %lu on the host instead (or, "
+		     "as root, register on the host)",
+		     in.engine == ENGINE_PODMAN	  ? "podman"
+		     : in.engine == ENGINE_DOCKER ? "Docker"
+						  : "podman or Docker",
+		     engine_command(in.engine), engine_command(in.engine), in.owner_uid);
 		break;
 	case INSTANCE_NAMESPACE:
 		/*
 		 * A namespace the caller made (unshare -Ur, qus run, the tests'):
-		 * they chose it; qus status says whose instance it is.
+		 * they chose it; qus status says whose instance it is.  Joined with
+		 * --userns: the mount is in that process's mount namespace.
 		 */
+		if (ctx->joined > 0)
+			warn("note: registered in the user namespace of process %ld (uid %lu's), in "
+			     "its own binfmt_misc: every process in it and below it uses it, the "
+			     "host's is unchanged; it lasts while a mount of it does (this one: until "
+			     "the last process in process %ld's mount namespace ends)",
+			     ctx->joined, in.owner_uid, ctx->joined);
 		break;
 	}
 }
@@ -442,7 +475,7 @@ int register_entries(struct qus_ctx *ctx, const struct reg_request *req, unsigne
 	free(t.entries);
 	/* Before the summary: the binfmt interface shows the last line as the result. */
 	if (!req->dry_run && !req->quiet && !req->changes_only && fd >= 0 && ok_count(&t))
-		say_where();
+		say_where(ctx);
 	if (!req->dry_run && fd >= 0 && ok_count(&t))
 		automount_keep(ctx, req->quiet);
 	summarize(req, &t);

@@ -77,6 +77,7 @@ missing=${missing/ --manifest/}
 missing=${missing/ --platform/}
 missing=${missing/ --user/}
 missing=${missing/ --sign/}
+missing=${missing/ --preserve-credentials/}
 is "$missing" "" "every qus option in doc/qus.1 appears in some --help"
 
 for page in qus.1 qus-build.1; do

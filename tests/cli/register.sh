@@ -266,5 +266,44 @@ wait $keeper
 is "$?" 0 "SIGINT ends unregister --keep with exit 0"
 is "$(grep -c 'not registered' "$tmp/unkeep.out")" 0 "... and it never listed entries that were absent"
 
+# --userns PID: into the user namespace of a process this one owns, here a
+# namespace below this suite's with a binfmt_misc of its own.  (That
+# register mounts one where the namespace sees an ancestor's is played by
+# system/docker-rootless and system/rootless: here both namespaces' root
+# is the same uid outside, so the ancestor's files look like its own.)
+# shellcheck disable=SC2016 # expanded by the inner shell
+unshare --user --map-root-user --mount --propagation private -- sh -c \
+	'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc && exec sleep 60' &
+below=$!
+for _ in $(seq 50); do [ "$(readlink /proc/$below/exe)" = /usr/bin/sleep ] && break; sleep 0.1; done
+"$QUS" unregister -q --all
+run "$QUS" register --userns "$below" aarch64
+rc_is 0 "register --userns PID: exit 0"
+like "$err" "note: registered in the user namespace of process $below" "... says whose instance took the entry and how long it lasts"
+check "... that instance, not this one" test ! -e $BM/qemu-aarch64
+run "$QUS" status --userns "$below" --json
+is "$(jq -c '[.instance.user_namespace, .instance.own, [.entries[].name]]' <<<"$out")" '["other",true,["qemu-aarch64"]]' \
+	"status --userns PID: that namespace's own instance, with the entry"
+run nsenter -U -m -t "$below" --preserve-credentials "$QUS" status
+like "$out" "qemu-aarch64" "... as status under nsenter sees it"
+kill "$below"
+wait "$below" 2>/dev/null
+run "$QUS" register --userns "$below" aarch64
+rc_is 1 "register --userns of a process that is gone: exit 1"
+is "$err" "qus: register --userns: no process $below" "... in one line"
+run "$QUS" register --userns "$$" aarch64
+rc_is 0 "register --userns of a process of this namespace: nothing to join, exit 0"
+"$QUS" unregister -q --all
+run "$QUS" register --userns abc
+rc_is 2 "--userns abc: usage error"
+like "$err" "--userns needs a process id, not 'abc'" "... naming the value"
+run "$QUS" status --docker --userns 1
+rc_is 2 "--docker and --userns together: usage error"
+like "$err" "exclude each other" "... saying so"
+run env XDG_RUNTIME_DIR="$tmp/xdg" "$QUS" register --docker
+rc_is 1 "register --docker with no rootless dockerd: exit 1"
+like "$err" "qus: register --docker: no rootless dockerd runs for uid" "... in one line"
+like "$err" "$tmp/xdg/dockerd-rootless/child_pid" "... naming the files looked at"
+
 rm -rf "$tmp"
 done_testing

@@ -4,7 +4,7 @@
 
 if command -v clang-format >/dev/null; then
 	for f in "$QUS_ROOT"/src/*/*.[ch] "$QUS_ROOT"/tests/unit/*.[ch] "$QUS_ROOT"/tests/fuzz/*.c \
-		"$QUS_ROOT"/tests/fault/*.c; do
+		"$QUS_ROOT"/tests/fault/*.c "$QUS_ROOT"/tests/docker/*.c; do
 		if clang-format --style=file "$f" | cmp -s - "$f"; then
 			ok "${f#"$QUS_ROOT"/} is formatted"
 		else

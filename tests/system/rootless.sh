@@ -59,11 +59,6 @@ UR() { UP run --rm --runtime runc --network none "$@"; }
 OP() { in_session $OTHER podman --storage-driver vfs "$@"; }
 UQ() { in_session $QUS_USER "$Q" "$@"; }
 
-# The machine as root left it: binfmt_misc mounted, no QEMU entry.  Before
-# the user's podman first runs: its pause process copies the mounts it sees
-# when it starts, and a fresh machine may have binfmt_misc unmounted.
-[ -e "$HG_DIR/register" ] || mount -t binfmt_misc binfmt_misc "$HG_DIR"
-
 # Foreign images of the user's own: Debian's busybox-static as /bin.
 image() { # DEBIAN-ARCH NAME PODMAN-FUNCTION
 	local d=$W/img-$1 a
@@ -73,12 +68,15 @@ image() { # DEBIAN-ARCH NAME PODMAN-FUNCTION
 	tar -C "$d" -cf "$d.tar" . && chmod a+r "$d.tar"
 	"$3" import -q --arch "$1" "$d.tar" "$2" >/dev/null
 }
+# The machine as root left it: binfmt_misc mounted, no QEMU entry; before
+# podman's first run, whose mount namespace is a copy of the host's then
+# (a mount made later does not reach it: / is not shared here).
+[ -e "$HG_DIR/register" ] || mount -t binfmt_misc binfmt_misc "$HG_DIR"
+"$QUS_STATIC" unregister -q --all
+host_before=$(hg_state)
 image arm64 localhost/foreign:arm64 UP
 image s390x localhost/foreign:s390x UP
 image arm64 localhost/foreign:arm64 OP
-
-"$QUS_STATIC" unregister -q --all
-host_before=$(hg_state)
 run UR localhost/foreign:arm64 /bin/uname -m
 like "$err" "exec format error" "before: the user's arm64 container fails with 'exec format error'"
 
